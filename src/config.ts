@@ -1,0 +1,28 @@
+// Typed daemon options with their defaults. cli.ts turns argv into these; nothing else
+// reads process.argv or process.env. Filesystem roots are options so that tests can
+// point the daemon at fixture trees.
+import type { RenderOptions } from './files/types.js';
+
+export interface Roots {
+  readonly procRoot: string;
+  readonly sysRoot: string;
+  readonly cgroupRoot: string;
+}
+
+export interface DaemonOptions extends Roots {
+  readonly mountpoint: string;
+  readonly pidfile: string;
+  readonly debug: boolean;
+  readonly render: RenderOptions;
+  /** Extra -o mount options, after lxcfs-compatible filtering. */
+  readonly fuseOptions: readonly string[];
+}
+
+export const DEFAULT_MOUNTPOINT = '/var/lib/lxcfs';
+export const DEFAULT_PIDFILE = '/run/lxcfs-node.pid';
+
+export const DEFAULT_ROOTS: Roots = Object.freeze({
+  procRoot: '/proc',
+  sysRoot: '/sys',
+  cgroupRoot: '/sys/fs/cgroup',
+});

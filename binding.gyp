@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "lxcfs_node",
+      "sources": [
+        "native/addon.cc",
+        "native/device.cc",
+        "native/device-reader.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"
+      ],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "cflags_cc": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

@@ -1,0 +1,19 @@
+// Module init of the lxcfs_node addon: registers the thin syscall wrappers (device.cc) and
+// the DeviceReader class (device-reader.cc). Only what Node cannot do lives in C++; the
+// FUSE protocol and every policy decision are in TypeScript (src/fuse/, src/native/addon.ts).
+#include "addon.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("openFuseDevice", Napi::Function::New(env, lxcfs::OpenFuseDevice, "openFuseDevice"));
+  exports.Set("mount", Napi::Function::New(env, lxcfs::Mount, "mount"));
+  exports.Set("umount", Napi::Function::New(env, lxcfs::Umount, "umount"));
+  exports.Set("lockFile", Napi::Function::New(env, lxcfs::LockFile, "lockFile"));
+  exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lxcfs_node, Init)

@@ -1,0 +1,14 @@
+// Entry points of the lxcfs_node addon, registered by addon.cc.
+#pragma once
+
+#include <napi.h>
+
+namespace lxcfs {
+
+Napi::Value OpenFuseDevice(const Napi::CallbackInfo& info);
+Napi::Value Mount(const Napi::CallbackInfo& info);
+Napi::Value Umount(const Napi::CallbackInfo& info);
+Napi::Value LockFile(const Napi::CallbackInfo& info);
+Napi::Function DeviceReaderClass(Napi::Env env);
+
+}  // namespace lxcfs

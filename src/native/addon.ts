@@ -1,0 +1,72 @@
+// Typed loader of the lxcfs_node N-API addon (native/*.cc, built by `node-gyp rebuild`): the
+// few syscalls Node lacks and the readiness-driven /dev/fuse reader. The binary is loaded on
+// first use, so importing the constants or the types never requires a built addon.
+// Failing calls throw Errors with `code` ('EBUSY'), `errno` (positive, unlike Node's own
+// negative errno), `syscall` and, when relevant, `path`.
+import { createRequire } from 'node:module';
+
+/** A started reader holds the process open (like a socket) until stop() or onClose. */
+export interface DeviceReaderHandle {
+  /** Starts polling; a no-op while started; throws after stop() (a reader is single-use). */
+  start(): void;
+  /** Idempotent; safe inside onRequest. Never closes the fd: the owner closes it after stop(). */
+  stop(): void;
+}
+
+export interface NativeAddon {
+  /** open("/dev/fuse", O_RDWR|O_CLOEXEC|O_NONBLOCK); returns fd. Optional path arg for tests (default /dev/fuse). */
+  openFuseDevice(path?: string): number;
+  /** mount(2). data is the option string e.g. "fd=5,rootmode=40000,user_id=0,group_id=0,allow_other" */
+  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
+  /** umount2(2) */
+  umount(target: string, flags: number): void;
+  /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
+  lockFile(fd: number): boolean;
+  /**
+   * Readiness-driven reader of a /dev/fuse-like fd, on the main libuv loop (uv_poll_t), never the thread pool.
+   * Each read() becomes one onRequest call with a fresh Buffer of exactly the bytes read (at most 64
+   * per wakeup). EAGAIN waits for the next wakeup; EINTR and ENOENT (an interrupted request) are retried.
+   * onClose fires once, after polling stopped, with the errno that ended the connection (ENODEV
+   * when the filesystem was unmounted or aborted; 0 for end-of-file, which only pipe stand-ins
+   * give). A throw from either callback becomes an uncaught exception. bufferSize: 8192 ..64 MiB.
+   */
+  DeviceReader: new (
+    fd: number,
+    bufferSize: number,
+    onRequest: (request: Buffer) => void,
+    onClose: (errno: number) => void,
+  ) => DeviceReaderHandle;
+}
+
+export const MS_NOSUID = 2;
+export const MS_NODEV = 4;
+export const MS_NOEXEC = 8;
+export const MNT_FORCE = 1;
+export const MNT_DETACH = 2;
+
+// Resolves to <package>/build/Release from both src/native/ and dist/native/.
+const ADDON_PATH = '../../build/Release/lxcfs_node.node';
+
+let loaded: NativeAddon | undefined;
+
+function addon(): NativeAddon {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+    } catch (err) {
+      throw new Error(`cannot load the lxcfs-node native addon (run \`npm run build:native\`): ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return loaded;
+}
+
+export const native: NativeAddon = Object.freeze({
+  openFuseDevice: (path?: string) => addon().openFuseDevice(path),
+  mount: (source: string, target: string, fstype: string, flags: number, data: string) =>
+    addon().mount(source, target, fstype, flags, data),
+  umount: (target: string, flags: number) => addon().umount(target, flags),
+  lockFile: (fd: number) => addon().lockFile(fd),
+  get DeviceReader() {
+    return addon().DeviceReader;
+  },
+});

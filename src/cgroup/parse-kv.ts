@@ -1,0 +1,91 @@
+// Parsing and reading of cgroup value files: "key value" tables (memory.stat, cpu.stat)
+// and single-value files (memory.current, memory.max, memory.limit_in_bytes). Keys match
+// exactly — lxcfs's prefix matching made AnonHugePages (v1) and Mapped (v2) always 0 —
+// and a value that is not a decimal integer is skipped, never guessed. I/O failures
+// become LXCFS_CGROUP_UNREADABLE, unparsable required values LXCFS_PARSE.
+import { readFileSync } from 'node:fs';
+import { LxcfsError } from '../errors.js';
+
+/**
+ * A decimal integer with an optional leading '-', else null. BigInt() alone is too
+ * lenient for kernel files: it turns '' into 0n and accepts '0x10', ' 12' and '1_0'.
+ */
+export function parseDecimal(text: string): bigint | null {
+  const start = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (text.length === start) return null;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return BigInt(text);
+}
+
+/**
+ * "key value" lines → Map, exact keys. Lines without a single separating space, with a
+ * non-decimal value or with an empty key are skipped (a truncated last line included).
+ * With `wanted`, other keys are skipped before any BigInt is made.
+ */
+export function parseKv(text: string, wanted?: ReadonlySet<string>): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const key = line.slice(0, sp);
+    if (wanted !== undefined && !wanted.has(key)) continue;
+    const value = parseDecimal(trimEnd(line.slice(sp + 1)));
+    if (value !== null && !out.has(key)) out.set(key, value);
+  }
+  return out;
+}
+
+// Tolerates a CRLF fixture or a trailing blank, nothing else: the kernel writes neither.
+function trimEnd(s: string): string {
+  const last = s.charCodeAt(s.length - 1);
+  return last === 13 || last === 32 ? s.trimEnd() : s;
+}
+
+/** The text of a cgroup file; any failure (ENOENT when a cgroup vanished) is UNREADABLE. */
+export function readCgroupFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
+  }
+}
+
+/**
+ * Like readCgroupFile, but undefined when the file does not exist: optional inputs
+ * (swap accounting files, the root's missing memory.max) are probed by reading them.
+ */
+export function readOptionalCgroupFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
+  }
+}
+
+/** A single-integer file's value (trailing newline allowed). */
+export function parseBigintValue(text: string, file: string): bigint {
+  const value = parseDecimal(text.trim());
+  if (value === null) throw new LxcfsError('LXCFS_PARSE', `${file}: ${JSON.stringify(text.slice(0, 40))}`);
+  return value;
+}
+
+/** A limit file's value: the word `max` (v2's "no limit") is null. */
+export function parseLimitValue(text: string, file: string): bigint | null {
+  return text.trim() === 'max' ? null : parseBigintValue(text, file);
+}
+
+export function readBigint(file: string): bigint {
+  return parseBigintValue(readCgroupFile(file), file);
+}
+
+export function readLimit(file: string): bigint | null {
+  return parseLimitValue(readCgroupFile(file), file);
+}
+
+export function readKv(file: string, wanted?: ReadonlySet<string>): Map<string, bigint> {
+  return parseKv(readCgroupFile(file), wanted);
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { LxcfsError } from '../../src/errors.js';
+import { FileRenderer } from '../../src/files/content.js';
+import { hostFileReader } from '../../src/files/host-files.js';
+import type { GatherContext, HostPath, VirtualFile } from '../../src/files/types.js';
+import { RecordingLogger } from '../helpers/fuse-requests.js';
+
+const HOST_MEMINFO = 'MemTotal:       16384000 kB\nMemFree:         8192000 kB\n';
+
+function context(pid: number): GatherContext {
+  return {
+    pid,
+    options: { swap: true, cfs: false, loadavg: false },
+    hostFile: () => { throw new Error('not used'); },
+    memory: () => { throw new Error('not used'); },
+  };
+}
+
+function virtualFile(gather: (ctx: GatherContext) => unknown, render: (input: unknown) => string): VirtualFile {
+  return { path: 'proc/meminfo', host: { root: 'proc', path: 'meminfo' }, size: 0, summary: 'test', gather, render };
+}
+
+function renderer(hostFile: (file: HostPath) => string = () => HOST_MEMINFO, contextFor = context) {
+  const logger = new RecordingLogger();
+  const hostCalls: HostPath[] = [];
+  const content = new FileRenderer({
+    contextFor, logger,
+    hostFile: (file) => { hostCalls.push(file); return hostFile(file); },
+  });
+  return { content, logger, hostCalls };
+}
+
+t.test('gather then render, for the caller\'s pid', async (t) => {
+  const { content, logger, hostCalls } = renderer();
+  const seen: number[] = [];
+  const file = virtualFile((ctx) => { seen.push(ctx.pid); return { total: 42 }; }, (input) => `Total: ${(input as { total: number }).total} µs\n`);
+  const out = content.render(file, 4242);
+  t.ok(Buffer.isBuffer(out));
+  t.equal(out.toString('utf8'), 'Total: 42 µs\n');
+  t.equal(out.length, 14, 'UTF-8 bytes (µ is two)');
+  t.same(seen, [4242]);
+  t.same(hostCalls, [], 'the host file is not read');
+  t.equal(content.fallbacks.size, 0);
+  t.same(logger.records, []);
+});
+
+t.test('gather throws an LxcfsError: host content, counted under its code, debug log', async (t) => {
+  const { content, logger, hostCalls } = renderer();
+  const file = virtualFile(() => { throw new LxcfsError('LXCFS_CALLER_GONE', 'pid 9'); }, () => 'never');
+  t.equal(content.render(file, 9).toString(), HOST_MEMINFO);
+  t.equal(content.render(file, 9).toString(), HOST_MEMINFO);
+  t.same([...content.fallbacks], [['LXCFS_CALLER_GONE', 2]]);
+  t.same(hostCalls, [file.host, file.host], 'the file\'s own host path');
+  t.equal(hostCalls[0], file.host);
+  t.equal(logger.at('error').length, 0);
+  t.equal(logger.at('debug').length, 2);
+  t.same(logger.at('debug')[0]!.fields, { file: 'proc/meminfo', pid: 9, reason: 'LXCFS_CALLER_GONE', err: 'the calling process no longer exists: pid 9' });
+});
+
+t.test('codes are counted separately', async (t) => {
+  const { content } = renderer();
+  const codes = ['LXCFS_NO_CGROUP', 'LXCFS_CGROUP_UNREADABLE', 'LXCFS_NO_CGROUP', 'LXCFS_PARSE'] as const;
+  for (const code of codes) content.render(virtualFile(() => { throw new LxcfsError(code); }, () => 'x'), 1);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_NO_CGROUP: 2, LXCFS_CGROUP_UNREADABLE: 1, LXCFS_PARSE: 1 });
+});
+
+t.test('render throws an LxcfsError: host content', async (t) => {
+  const { content } = renderer();
+  const file = virtualFile(() => 'input', () => { throw new LxcfsError('LXCFS_PARSE', 'bad memory.stat'); });
+  t.equal(content.render(file, 1).toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_PARSE: 1 });
+});
+
+t.test('a plain Error: host content, counted as LXCFS_INTERNAL, logged at error', async (t) => {
+  const { content, logger } = renderer();
+  const bug = new TypeError('cannot read properties of undefined');
+  const file = virtualFile(() => { throw bug; }, () => 'never');
+  t.equal(content.render(file, 77).toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_INTERNAL: 1 });
+  const errors = logger.at('error');
+  t.equal(errors.length, 1);
+  t.equal(errors[0]!.fields.err, bug);
+  t.equal(errors[0]!.fields.pid, 77);
+  t.equal(errors[0]!.fields.file, 'proc/meminfo');
+  t.equal(logger.at('debug').length, 0);
+});
+
+t.test('a thrown non-Error: host content, LXCFS_INTERNAL', async (t) => {
+  const { content, logger } = renderer();
+  t.equal(content.render(virtualFile(() => { throw 'oops'; }, () => 'x'), 1).toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_INTERNAL: 1 });
+  t.equal(logger.at('error').length, 1);
+});
+
+t.test('contextFor throwing falls back too', async (t) => {
+  const { content } = renderer(undefined, () => { throw new LxcfsError('LXCFS_CALLER_INVISIBLE'); });
+  t.equal(content.render(virtualFile(() => 'x', () => 'y'), 0).toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_CALLER_INVISIBLE: 1 });
+});
+
+t.test('render returning "" serves the host file (never an empty file)', async (t) => {
+  const { content, logger } = renderer();
+  const out = content.render(virtualFile(() => 'input', () => ''), 5);
+  t.equal(out.toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_INTERNAL: 1 });
+  t.equal(logger.at('error').length, 1, 'a renderer producing nothing is a bug');
+});
+
+t.test('host file also unreadable: the error propagates', async (t) => {
+  const { content } = renderer(() => { throw new LxcfsError('LXCFS_HOST_UNREADABLE', '/proc/meminfo'); });
+  t.throws(() => content.render(virtualFile(() => { throw new LxcfsError('LXCFS_CALLER_GONE'); }, () => 'x'), 1),
+    { name: 'LxcfsError', code: 'LXCFS_HOST_UNREADABLE', errno: 5 });
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_CALLER_GONE: 1 }, 'the fallback attempt is still counted');
+});
+
+t.test('with the real host reader on a fixture tree', async (t) => {
+  const dir = t.testdir({ proc: { meminfo: HOST_MEMINFO }, sys: {} });
+  const procRoot = join(dir, 'proc');
+  const hostFile = hostFileReader({ procRoot, sysRoot: join(dir, 'sys'), cgroupRoot: join(dir, 'cgroup') });
+  const { content } = renderer(hostFile);
+  const failing = virtualFile(() => { throw new LxcfsError('LXCFS_NO_CGROUP'); }, () => 'x');
+  t.equal(content.render(failing, 1).toString(), HOST_MEMINFO);
+  const missing: VirtualFile = { ...failing, path: 'proc/swaps', host: { root: 'proc', path: 'swaps' } };
+  t.throws(() => content.render(missing, 1), { code: 'LXCFS_HOST_UNREADABLE', message: `a host file could not be read: ${join(procRoot, 'swaps')}` });
+  mkdirSync(join(dir, 'sys/devices'), { recursive: true });
+  writeFileSync(join(dir, 'sys/devices/online'), '0-3\n');
+  const sysFile: VirtualFile = { ...failing, path: 'sys/devices/online', host: { root: 'sys', path: 'devices/online' } };
+  t.equal(content.render(sysFile, 1).toString(), '0-3\n', 'sys root used for sys host files');
+});

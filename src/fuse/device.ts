@@ -1,0 +1,49 @@
+// The /dev/fuse connection of a mounted filesystem: replies are written with one
+// writev(2) each (the kernel wants a reply in a single write); requests arrive through
+// the native readiness-driven reader on the main loop, never the libuv thread pool.
+import { closeSync, writevSync } from 'node:fs';
+import type { DeviceReaderHandle, NativeAddon } from '../native/addon.js';
+import type { Logger } from '../log.js';
+import type { ReplySink } from './reply.js';
+
+/** Big enough for any request with max_write 128 KiB (header + write_in + data). */
+export const READ_BUFFER_SIZE = 128 * 1024 + 4096;
+
+export class FuseDevice implements ReplySink {
+  readonly fd: number;
+  readonly #native: NativeAddon;
+  readonly #logger: Logger;
+  #reader: DeviceReaderHandle | undefined;
+  #closed = false;
+
+  constructor(fd: number, native: NativeAddon, logger: Logger) {
+    this.fd = fd;
+    this.#native = native;
+    this.#logger = logger;
+  }
+
+  /** Starts delivering requests; onClose fires once when the kernel ends the connection. */
+  start(onRequest: (raw: Buffer) => void, onClose: (errno: number) => void): void {
+    this.#reader = new this.#native.DeviceReader(this.fd, READ_BUFFER_SIZE, onRequest, onClose);
+    this.#reader.start();
+  }
+
+  send(chunks: readonly Buffer[]): void {
+    if (this.#closed) return;
+    try {
+      writevSync(this.fd, chunks as Buffer[]);
+    } catch (err) {
+      // ENOENT: the request was interrupted or aborted meanwhile; nobody waits for it.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      this.#logger.warn({ err, code }, 'FUSE reply could not be written');
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#reader?.stop();
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,135 @@
+// The read-only tree of virtual files as FUSE operations. Directory structure and
+// attributes come from the InodeTable; file content comes from a ContentSource that
+// renders for the calling pid. Reads follow lxcfs's per-open snapshot model (spec
+// §1.4): offset 0 renders afresh, later offsets slice that snapshot. Every open file
+// uses direct I/O, so the kernel never serves one container's content to another.
+import { constants } from 'node:fs';
+import { LxcfsError } from '../errors.js';
+import type { VirtualFile } from '../files/types.js';
+import { InodeTable, type DirNode, type TreeNode } from './inodes.js';
+import { OpenFiles } from './handles.js';
+import {
+  encodeAttrOut, encodeDirents, encodeEntryOut, encodeOpenOut, encodeStatfsOut, OpenFlag, validityOf,
+  type Attr, type ReadIn, type RequestHeader,
+} from './protocol.js';
+import type { FuseOperations, ReplyBody } from './session.js';
+
+/** Renders a virtual file for a caller; never throws for a file that can be answered. */
+export interface ContentSource {
+  render(file: VirtualFile, pid: number): Buffer;
+}
+
+/** lxcfs's entry and attribute timeouts. */
+const TIMEOUT = validityOf(0.5);
+const EMPTY = Buffer.alloc(0);
+/** Linux's O_ACCMODE (absent from Node's fs.constants). */
+const O_ACCMODE = 3;
+
+export class ReadOnlyFilesystem implements FuseOperations {
+  readonly #inodes: InodeTable;
+  readonly #content: ContentSource;
+  readonly #open = new OpenFiles();
+  readonly #now: () => number;
+
+  constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now) {
+    this.#inodes = new InodeTable(files);
+    this.#content = content;
+    this.#now = now;
+  }
+
+  /** Open file handles (for tests and metrics). */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  lookup(req: RequestHeader, name: string): ReplyBody {
+    const child = this.#dir(req.nodeId).children.get(name);
+    if (child === undefined) throw new LxcfsError('LXCFS_NOT_FOUND', name);
+    return encodeEntryOut(this.#attr(child), TIMEOUT, TIMEOUT);
+  }
+
+  getattr(req: RequestHeader): ReplyBody {
+    return encodeAttrOut(this.#attr(this.#node(req.nodeId)), TIMEOUT);
+  }
+
+  setattr(req: RequestHeader): ReplyBody {
+    this.#node(req.nodeId);
+    throw new LxcfsError('LXCFS_NOT_PERMITTED');
+  }
+
+  open(req: RequestHeader, flags: number): ReplyBody {
+    const node = this.#node(req.nodeId);
+    if (node.kind === 'dir') throw new LxcfsError('LXCFS_IS_DIR');
+    if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) {
+      throw new LxcfsError('LXCFS_READ_ONLY', node.file.path);
+    }
+    return encodeOpenOut(this.#open.open(node), OpenFlag.DIRECT_IO);
+  }
+
+  read(req: RequestHeader, args: ReadIn): ReplyBody {
+    const open = this.#open.get(args.fh);
+    if (open === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
+    if (args.offset === 0) {
+      open.snapshot = this.#content.render(open.node.file, req.pid);
+      return open.snapshot.subarray(0, args.size);
+    }
+    // lxcfs: a later offset never re-renders; on a fresh handle it reads as EOF.
+    const snapshot = open.snapshot;
+    if (snapshot === null) return EMPTY;
+    if (!(args.offset <= snapshot.length)) throw new LxcfsError('LXCFS_BAD_OFFSET', `${args.offset} > ${snapshot.length}`);
+    return snapshot.subarray(args.offset, args.offset + args.size);
+  }
+
+  release(_req: RequestHeader, fh: number): ReplyBody {
+    this.#open.release(fh);
+    return undefined;
+  }
+
+  flush(): ReplyBody {
+    return undefined;
+  }
+
+  opendir(req: RequestHeader): ReplyBody {
+    this.#dir(req.nodeId);
+    return encodeOpenOut(0, 0); // stateless: the tree never changes while listed
+  }
+
+  readdir(req: RequestHeader, args: ReadIn): ReplyBody {
+    return encodeDirents(this.#dir(req.nodeId).dirents, Number.isInteger(args.offset) ? args.offset : Infinity, args.size);
+  }
+
+  releasedir(): ReplyBody {
+    return undefined;
+  }
+
+  statfs(): ReplyBody {
+    // What libfuse answers for a filesystem without statfs, as lxcfs does.
+    return encodeStatfsOut({ bsize: 512, namelen: 255, frsize: 0 });
+  }
+
+  access(req: RequestHeader, mask: number): ReplyBody {
+    const node = this.#node(req.nodeId);
+    const denied = node.kind === 'dir' ? constants.W_OK : constants.W_OK | constants.X_OK;
+    if ((mask & denied) !== 0) throw new LxcfsError('LXCFS_READ_ONLY', `access mask ${mask}`);
+    return undefined;
+  }
+
+  #node(ino: number): TreeNode {
+    const node = this.#inodes.get(ino);
+    if (node === undefined) throw new LxcfsError('LXCFS_NOT_FOUND', `inode ${ino}`);
+    return node;
+  }
+
+  #dir(ino: number): DirNode {
+    const node = this.#node(ino);
+    if (node.kind !== 'dir') throw new LxcfsError('LXCFS_NOT_DIR');
+    return node;
+  }
+
+  #attr(node: TreeNode): Attr {
+    const now = this.#now();
+    const base = { ino: node.ino, mode: node.mode, uid: 0, gid: 0, timeSec: Math.floor(now / 1000), timeNsec: (now % 1000) * 1e6 };
+    if (node.kind === 'dir') return { ...base, size: 0, nlink: 2 + InodeTable.subdirCount(node) };
+    return { ...base, size: node.file.size, nlink: 1 };
+  }
+}

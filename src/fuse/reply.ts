@@ -1,0 +1,43 @@
+// The only way a FUSE request is answered. A Reply sends exactly once: a second
+// attempt throws LXCFS_DOUBLE_REPLY, and the session answers EIO for any request whose
+// handler finished without replying. One reply = one write(2) of header + body.
+import { LxcfsError } from '../errors.js';
+import { encodeOutHeader } from './protocol.js';
+
+/** Where encoded replies go: /dev/fuse in production, an array in unit tests. */
+export interface ReplySink {
+  send(chunks: readonly Buffer[]): void;
+}
+
+export class Reply {
+  readonly #unique: Buffer;
+  readonly #sink: ReplySink;
+  #sent = false;
+
+  constructor(unique: Buffer, sink: ReplySink) {
+    this.#unique = unique;
+    this.#sink = sink;
+  }
+
+  get sent(): boolean {
+    return this.#sent;
+  }
+
+  ok(body: Buffer | readonly Buffer[] = []): void {
+    const chunks = Buffer.isBuffer(body) ? [body] : body;
+    let length = 0;
+    for (const chunk of chunks) length += chunk.length;
+    this.#send([encodeOutHeader(this.#unique, 0, length), ...chunks]);
+  }
+
+  error(errno: number): void {
+    this.#send([encodeOutHeader(this.#unique, errno, 0)]);
+  }
+
+  #send(chunks: Buffer[]): void {
+    if (this.#sent) throw new LxcfsError('LXCFS_DOUBLE_REPLY', `unique ${this.#unique.readBigUInt64LE(0)}`);
+    // Marked before writing: a failed write must not be retried as a second reply.
+    this.#sent = true;
+    this.#sink.send(chunks);
+  }
+}

@@ -1,0 +1,174 @@
+// A FUSE session: negotiates INIT, decodes each request, dispatches it to the
+// filesystem's operations and sends exactly one reply (none for FORGET, BATCH_FORGET
+// and INTERRUPT, which the protocol never answers). Operations return the reply body
+// or throw; they never touch the reply themselves, so "exactly one reply" is decided
+// here and nowhere else. A session can start already initialised (adopting a live
+// /dev/fuse connection negotiated by another process) by passing `negotiated`.
+import { errnoOf, LxcfsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import {
+  decodeAccessMask, decodeFh, decodeHeader, decodeInit, decodeName, decodeOpenFlags, decodeRead,
+  encodeInitOut, FUSE_KERNEL_MINOR_VERSION, FUSE_KERNEL_VERSION, InitFlag, Opcode,
+  type InitOut, type ReadIn, type RequestHeader,
+} from './protocol.js';
+import { Reply, type ReplySink } from './reply.js';
+export type ReplyBody = Buffer | readonly Buffer[] | undefined;
+
+/** What a filesystem implements; each returns the reply body or throws. */
+export interface FuseOperations {
+  lookup(req: RequestHeader, name: string): ReplyBody;
+  getattr(req: RequestHeader): ReplyBody;
+  setattr(req: RequestHeader): ReplyBody;
+  open(req: RequestHeader, flags: number): ReplyBody;
+  read(req: RequestHeader, args: ReadIn): ReplyBody;
+  release(req: RequestHeader, fh: number): ReplyBody;
+  flush(req: RequestHeader, fh: number): ReplyBody;
+  opendir(req: RequestHeader, flags: number): ReplyBody;
+  readdir(req: RequestHeader, args: ReadIn): ReplyBody;
+  releasedir(req: RequestHeader, fh: number): ReplyBody;
+  statfs(req: RequestHeader): ReplyBody;
+  access(req: RequestHeader, mask: number): ReplyBody;
+}
+
+type Handler = (req: RequestHeader) => ReplyBody;
+
+/** INIT flags we ask for; the reply carries only those the kernel offered too. */
+const WANTED_FLAGS = InitFlag.ASYNC_READ | InitFlag.PARALLEL_DIROPS | InitFlag.MAX_PAGES;
+const MAX_WRITE = 128 * 1024;
+
+export interface SessionOptions {
+  readonly sink: ReplySink;
+  readonly operations: FuseOperations;
+  readonly logger: Logger;
+  /** Parameters of a connection initialised elsewhere; the session then skips INIT. */
+  readonly negotiated?: InitOut;
+  /** Called once when the kernel sends DESTROY (unmount). */
+  readonly onDestroy?: () => void;
+}
+
+export class FuseSession {
+  readonly #sink: ReplySink;
+  readonly #logger: Logger;
+  readonly #onDestroy: (() => void) | undefined;
+  readonly #handlers: ReadonlyMap<number, Handler>;
+  #negotiated: InitOut | undefined;
+  #destroyed = false;
+
+  constructor(options: SessionOptions) {
+    this.#sink = options.sink;
+    this.#logger = options.logger;
+    this.#onDestroy = options.onDestroy;
+    this.#negotiated = options.negotiated;
+    this.#handlers = handlersFor(options.operations);
+  }
+
+  /** INIT parameters once negotiated (what a successor needs to adopt the fd). */
+  get negotiated(): InitOut | undefined {
+    return this.#negotiated;
+  }
+
+  /** Handles one raw request read from the device. Never throws. */
+  handle(raw: Buffer): void {
+    let req: RequestHeader;
+    try {
+      req = decodeHeader(raw);
+    } catch (err) {
+      // Without a trustworthy header there is no `unique` to answer; the kernel
+      // never sends such a request, so this is logged, not answered.
+      this.#logger.error({ err, bytes: raw.length }, 'undecodable FUSE request dropped');
+      return;
+    }
+    if (isUnanswered(req.opcode)) return; // static tree: lookups are never forgotten
+    const reply = new Reply(req.unique, this.#sink);
+    try {
+      reply.ok(this.#dispatch(req));
+    } catch (err) {
+      this.#fail(req, reply, err);
+    } finally {
+      if (!reply.sent) this.#fail(req, reply, new LxcfsError('LXCFS_NO_REPLY'));
+    }
+  }
+
+  #dispatch(req: RequestHeader): ReplyBody {
+    if (req.opcode === Opcode.INIT) return this.#init(req);
+    if (this.#negotiated === undefined) throw new LxcfsError('LXCFS_FUSE_PROTOCOL', `opcode ${req.opcode} before INIT`);
+    if (req.opcode === Opcode.DESTROY) return this.#destroy();
+    const handler = this.#handlers.get(req.opcode);
+    if (handler === undefined) throw new LxcfsError('LXCFS_NOT_IMPLEMENTED', `opcode ${req.opcode}`);
+    return handler(req);
+  }
+
+  #fail(req: RequestHeader, reply: Reply, err: unknown): void {
+    const errno = errnoOf(err);
+    // Typed errors and system errors are answers; anything else is a bug worth an error line.
+    if (err instanceof LxcfsError || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
+      this.#logger.debug({ err, opcode: req.opcode, pid: req.pid, errno }, 'FUSE request failed');
+    } else {
+      this.#logger.error({ err, opcode: req.opcode, pid: req.pid }, 'FUSE handler failed');
+    }
+    if (reply.sent) return;
+    try {
+      reply.error(errno);
+    } catch (sendErr) {
+      this.#logger.error({ err: sendErr, opcode: req.opcode }, 'FUSE error reply could not be sent');
+    }
+  }
+
+  #init(req: RequestHeader): ReplyBody {
+    const init = decodeInit(req.body);
+    if (init.major < FUSE_KERNEL_VERSION || (init.major === FUSE_KERNEL_VERSION && init.minor < 12)) {
+      throw new LxcfsError('LXCFS_FUSE_VERSION', `kernel speaks ${init.major}.${init.minor}`);
+    }
+    // A newer major: answer with ours only; the kernel then re-sends INIT or gives up.
+    if (init.major > FUSE_KERNEL_VERSION) {
+      return encodeInitOut({ ...emptyInit(), major: FUSE_KERNEL_VERSION, minor: FUSE_KERNEL_MINOR_VERSION });
+    }
+    const negotiated: InitOut = {
+      major: FUSE_KERNEL_VERSION,
+      minor: Math.min(init.minor, FUSE_KERNEL_MINOR_VERSION),
+      maxReadahead: init.maxReadahead,
+      flags: init.flags & WANTED_FLAGS,
+      maxBackground: 64,
+      congestionThreshold: 48,
+      maxWrite: MAX_WRITE,
+      timeGran: 1,
+      maxPages: MAX_WRITE / 4096,
+    };
+    this.#negotiated = negotiated;
+    this.#logger.info({ kernel: `${init.major}.${init.minor}`, minor: negotiated.minor, flags: negotiated.flags }, 'FUSE session initialised');
+    return encodeInitOut(negotiated);
+  }
+
+  #destroy(): ReplyBody {
+    if (!this.#destroyed) {
+      this.#destroyed = true;
+      queueMicrotask(() => this.#onDestroy?.());
+    }
+    return undefined;
+  }
+}
+
+function isUnanswered(opcode: number): boolean {
+  return opcode === Opcode.FORGET || opcode === Opcode.BATCH_FORGET || opcode === Opcode.INTERRUPT;
+}
+
+function emptyInit(): InitOut {
+  return { major: 0, minor: 0, maxReadahead: 0, flags: 0, maxBackground: 0, congestionThreshold: 0, maxWrite: 0, timeGran: 0, maxPages: 0 };
+}
+
+function handlersFor(ops: FuseOperations): ReadonlyMap<number, Handler> {
+  return new Map<number, Handler>([
+    [Opcode.LOOKUP, (r) => ops.lookup(r, decodeName(r.body))],
+    [Opcode.GETATTR, (r) => ops.getattr(r)],
+    [Opcode.SETATTR, (r) => ops.setattr(r)],
+    [Opcode.OPEN, (r) => ops.open(r, decodeOpenFlags(r.body))],
+    [Opcode.READ, (r) => ops.read(r, decodeRead(r.body))],
+    [Opcode.RELEASE, (r) => ops.release(r, decodeFh(r.body))],
+    [Opcode.FLUSH, (r) => ops.flush(r, decodeFh(r.body))],
+    [Opcode.OPENDIR, (r) => ops.opendir(r, decodeOpenFlags(r.body))],
+    [Opcode.READDIR, (r) => ops.readdir(r, decodeRead(r.body))],
+    [Opcode.RELEASEDIR, (r) => ops.releasedir(r, decodeFh(r.body))],
+    [Opcode.STATFS, (r) => ops.statfs(r)],
+    [Opcode.ACCESS, (r) => ops.access(r, decodeAccessMask(r.body))],
+  ]);
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// lxcfs-node [options] [mountpoint]: lxcfs-compatible command line, wiring and signals.
+// parseCommandLine() is pure (tested on its own); main() owns the process: it starts
+// the daemon, unmounts on SIGINT/SIGTERM, and turns start-up failures into one line on
+// stderr and exit status 1.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, type DaemonOptions } from './config.js';
+import { LxcfsError } from './errors.js';
+import { REGISTRY } from './files/registry.js';
+import { createLogger } from './log.js';
+import { splitOptions } from './mount-options.js';
+
+export type Command =
+  | { readonly kind: 'run'; readonly options: DaemonOptions }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' };
+
+const FLAGS = {
+  foreground: { type: 'boolean', short: 'f' },
+  debug: { type: 'boolean', short: 'd' },
+  'enable-loadavg': { type: 'boolean', short: 'l' },
+  'disable-swap': { type: 'boolean', short: 'u' },
+  'enable-cfs': { type: 'boolean' },
+  'enable-pidfd': { type: 'boolean' },
+  s: { type: 'boolean', short: 's' },
+  pidfile: { type: 'string', short: 'p' },
+  o: { type: 'string', short: 'o', multiple: true },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+  'proc-root': { type: 'string' },
+  'sys-root': { type: 'string' },
+  'cgroup-root': { type: 'string' },
+} as const;
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new LxcfsError('LXCFS_USAGE', (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  if (positionals.length > 1) throw new LxcfsError('LXCFS_USAGE', `one mountpoint expected, got ${positionals.length}`);
+  if (values.debug === true && values.foreground === true) throw new LxcfsError('LXCFS_USAGE', '-d and -f are mutually exclusive');
+  if ((values.o?.length ?? 0) > 1) throw new LxcfsError('LXCFS_USAGE', 'only one -o is allowed');
+  const root = (value: string | undefined, fallback: string) => resolve(value ?? fallback);
+  return {
+    kind: 'run',
+    options: {
+      mountpoint: resolve(positionals[0] ?? DEFAULT_MOUNTPOINT),
+      pidfile: resolve(values.pidfile ?? DEFAULT_PIDFILE),
+      debug: values.debug === true,
+      render: { swap: values['disable-swap'] !== true, cfs: values['enable-cfs'] === true, loadavg: values['enable-loadavg'] === true },
+      fuseOptions: splitOptions(values.o?.[0] ?? ''),
+      procRoot: root(values['proc-root'], DEFAULT_ROOTS.procRoot),
+      sysRoot: root(values['sys-root'], DEFAULT_ROOTS.sysRoot),
+      cgroupRoot: root(values['cgroup-root'], DEFAULT_ROOTS.cgroupRoot),
+    },
+  };
+}
+
+export function usage(): string {
+  const files = REGISTRY.map((f) => `  ${f.path.padEnd(32)}${f.summary}`).join('\n');
+  return `Usage: lxcfs-node [options] [mountpoint]      (default mountpoint ${DEFAULT_MOUNTPOINT})
+
+Serves container-aware /proc files computed from the cgroup of the process reading them.
+
+Options (lxcfs-compatible):
+  -f, --foreground         accepted; lxcfs-node always runs in the foreground
+  -d, --debug              debug logging (not together with -f)
+  -l, --enable-loadavg     per-container /proc/loadavg (next release; accepted now)
+  -u, --disable-swap       show no swap: SwapTotal/SwapFree 0, /proc/swaps header only
+      --enable-cfs         CPU view from the CFS quota (next release; accepted now)
+      --enable-pidfd       accepted for compatibility; pid reuse is always detected
+  -p, --pidfile FILE       pidfile, locked while running (default ${DEFAULT_PIDFILE})
+  -o OPT[,OPT...]          extra mount options (allow_other, direct_io, nonempty and
+                           entry/attr timeouts are set by lxcfs-node and ignored)
+  -v, --version            print the version
+  -h, --help               print this help
+Testing:
+      --proc-root DIR      read host /proc from DIR (default /proc)
+      --sys-root DIR       read host /sys from DIR (default /sys)
+      --cgroup-root DIR    read cgroups from DIR (default /sys/fs/cgroup)
+
+Files:
+${files}
+`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = parseCommandLine(argv);
+  if (command.kind === 'help') { process.stdout.write(usage()); return 0; }
+  if (command.kind === 'version') { process.stdout.write(`${version()}\n`); return 0; }
+  const logger = createLogger(command.options.debug);
+  // Loaded here, not at the top, so --help and --version work before the native build.
+  const { native } = await import('./native/addon.js');
+  const { Daemon } = await import('./daemon.js');
+  const daemon = Daemon.start(command.options, { native, logger });
+  return await new Promise<number>((resolveExit) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      daemon.stop();
+      resolveExit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.on('uncaughtException', (err) => {
+      logger.error({ err }, 'uncaught exception; unmounting');
+      daemon.stop();
+      resolveExit(1);
+    });
+    void daemon.closed.then((errno) => {
+      logger.info({ errno }, 'the kernel ended the FUSE connection (unmounted)');
+      daemon.stop();
+      resolveExit(0);
+    });
+  });
+}
+
+function describe(err: unknown): string {
+  if (err instanceof LxcfsError) return `${err.message} [${err.code}]`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => { process.stderr.write(`lxcfs-node: ${describe(err)}\n`); process.exitCode = 1; },
+  );
+}

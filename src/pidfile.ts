@@ -1,0 +1,42 @@
+// The pidfile: holds our pid under an exclusive flock(2) for the daemon's lifetime, so a
+// second instance with the same pidfile refuses to start (lxcfs semantics: run extra
+// instances with their own -p). Removed at a clean stop.
+import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LxcfsError } from './errors.js';
+
+export interface FileLocker {
+  lockFile(fd: number): boolean;
+}
+
+export class Pidfile {
+  readonly #path: string;
+  readonly #fd: number;
+
+  private constructor(path: string, fd: number) {
+    this.#path = path;
+    this.#fd = fd;
+  }
+
+  static acquire(path: string, locker: FileLocker, pid = process.pid): Pidfile {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'a+', 0o644);
+    try {
+      if (!locker.lockFile(fd)) throw new LxcfsError('LXCFS_PIDFILE_LOCKED', path);
+      ftruncateSync(fd, 0);
+      writeSync(fd, `${pid}\n`);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return new Pidfile(path, fd);
+  }
+
+  release(): void {
+    try {
+      unlinkSync(this.#path);
+    } finally {
+      closeSync(this.#fd);
+    }
+  }
+}

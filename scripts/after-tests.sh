@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Checks that the suite left nothing behind: no FUSE mount of a test, no test cgroup.
+set -uo pipefail
+leftover=0
+while read -r mnt; do
+  echo "after-tests: FUSE mount left behind: $mnt" >&2; leftover=1
+done < <(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) ~ /^fuse/ && $5 ~ /lxcfs-node-(it|test)-/) print $5; break } }' /proc/self/mountinfo)
+for dir in /sys/fs/cgroup/*/lxcfs-node-test-*; do
+  [[ -d "$dir" ]] || continue
+  echo "after-tests: cgroup left behind: $dir" >&2; leftover=1
+done
+exit "$leftover"

@@ -1,0 +1,121 @@
+// Starts a FUSE daemon (lxcfs-node from dist/, or the reference lxcfs) on a fresh temp
+// mountpoint with its own pidfile, waits until the kernel lists the mount, and stops it
+// in teardown: SIGTERM, SIGKILL after 5 s, then a lazy umount if anything is left, so
+// no test leaves a mount behind even when it fails.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Test } from 'tap';
+import { cleanCommand } from './env.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const CLI = join(REPO, 'dist/cli.js');
+
+export interface MountedFs {
+  readonly mountpoint: string;
+  readonly pidfile: string;
+  readonly pid: number;
+  /** Everything the daemon wrote to stderr so far. */
+  stderr(): string;
+  /** Sends a signal and waits for exit; resolves with the exit code (null if killed). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Mount ids of everything mounted at `mountpoint`, bottom to top. */
+export function mountIdsAt(mountpoint: string): number[] {
+  const escaped = mountpoint.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((l) => l.split(' '))
+    .filter((f) => f[4] === escaped)
+    .map((f) => Number(f[0]));
+}
+
+/**
+ * Mounted and answering: listing the mountpoint from a child process (never from this
+ * one, which a hung daemon would hang) succeeds within 2 s. A listing always reaches the
+ * daemon; a stat(2) may be answered from the kernel's cache even by a dead mount.
+ */
+function answers(mountpoint: string): boolean {
+  if (!isMounted(mountpoint)) return false;
+  return spawnSync('ls', ['-A', mountpoint], { timeout: 2000, stdio: 'ignore' }).status === 0;
+}
+
+export function isMounted(mountpoint: string): boolean {
+  return mountIdsAt(mountpoint).length > 0;
+}
+
+interface LaunchSpec {
+  readonly command: string;
+  /** argv: the daemon's own options, then the pidfile and mountpoint. */
+  readonly args: (extra: string[], mountpoint: string, pidfile: string) => string[];
+}
+
+const LXCFS_NODE: LaunchSpec = {
+  command: process.execPath,
+  args: (extra, mnt, pidfile) => [CLI, ...extra, '-p', pidfile, mnt],
+};
+const REFERENCE_LXCFS: LaunchSpec = {
+  command: '/usr/bin/lxcfs',
+  args: (extra, mnt, pidfile) => [...extra, '-p', pidfile, mnt],
+};
+
+export interface LaunchOptions {
+  /** Mount here instead of a fresh temp directory (e.g. over a dead mount). */
+  readonly mountpoint?: string;
+}
+
+export function startLxcfsNode(t: Test, extraArgs: string[] = [], options: LaunchOptions = {}): Promise<MountedFs> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
+  return launch(t, LXCFS_NODE, extraArgs, options);
+}
+
+export function startReferenceLxcfs(t: Test, extraArgs: string[] = []): Promise<MountedFs> {
+  if (!existsSync(REFERENCE_LXCFS.command)) throw new Error('reference lxcfs missing: apt-get install -y lxcfs');
+  return launch(t, REFERENCE_LXCFS, extraArgs, {});
+}
+
+/** A fresh temp directory for a test, removed in teardown unless something is still mounted in it. */
+export function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcfs-node-it-'));
+  t.teardown(() => {
+    for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const mnt = line.split(' ')[4];
+      if (mnt?.startsWith(`${dir}/`)) spawnSync('umount', ['-l', mnt]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: LaunchOptions): Promise<MountedFs> {
+  const dir = tempDir(t);
+  const mountpoint = options.mountpoint ?? join(dir, 'mnt');
+  const pidfile = join(dir, 'pid');
+  const [command, argv] = cleanCommand(spec.command, spec.args(extraArgs, mountpoint, pidfile));
+  // `env` execs the daemon, so the child's pid is the daemon's.
+  const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  let running = true;
+  void exited.then(() => { running = false; });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (running) child.kill(signal);
+    const timer = setTimeout(() => { if (running) child.kill('SIGKILL'); }, 5000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  t.teardown(async () => {
+    await stop();
+    while (isMounted(mountpoint)) {
+      if (spawnSync('umount', ['-l', mountpoint]).status !== 0) break;
+    }
+  });
+  for (let waited = 0; !answers(mountpoint); waited += 50) {
+    if (!running || waited > 10_000) throw new Error(`${spec.command} did not mount ${mountpoint}:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { mountpoint, pidfile, pid: child.pid!, stderr: () => stderr, stop };
+}

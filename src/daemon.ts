@@ -28,7 +28,7 @@ export interface DaemonDeps {
 }
 
 export class Daemon {
-  readonly #options: DaemonOptions;
+  readonly #mountpoint: string;
   readonly #deps: DaemonDeps;
   readonly #pidfile: Pidfile;
   readonly #device: FuseDevice;
@@ -36,8 +36,8 @@ export class Daemon {
   #stopped = false;
   readonly #closed: Promise<number>;
 
-  private constructor(options: DaemonOptions, deps: DaemonDeps, pidfile: Pidfile, device: FuseDevice, renderer: FileRenderer, closed: Promise<number>) {
-    this.#options = options;
+  private constructor(mountpoint: string, deps: DaemonDeps, pidfile: Pidfile, device: FuseDevice, renderer: FileRenderer, closed: Promise<number>) {
+    this.#mountpoint = mountpoint;
     this.#deps = deps;
     this.#pidfile = pidfile;
     this.#device = device;
@@ -56,7 +56,7 @@ export class Daemon {
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
-    prepareMountpoint(options.mountpoint, { procRoot: options.procRoot, logger, detach });
+    const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: options.procRoot, logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
     let device: FuseDevice | undefined;
     try {
@@ -64,9 +64,9 @@ export class Daemon {
       device = new FuseDevice(fd, native, logger);
       const request = mountRequest(fd, options.fuseOptions);
       try {
-        native.mount('lxcfs-node', options.mountpoint, 'fuse.lxcfs-node', MS_NOSUID | MS_NODEV | request.flags, request.data);
+        native.mount('lxcfs-node', mountpoint, 'fuse.lxcfs-node', MS_NOSUID | MS_NODEV | request.flags, request.data);
       } catch (err) {
-        throw new LxcfsError('LXCFS_MOUNT_FAILED', `${options.mountpoint}: ${(err as Error).message}`, { cause: err });
+        throw new LxcfsError('LXCFS_MOUNT_FAILED', `${mountpoint}: ${(err as Error).message}`, { cause: err });
       }
       const renderer = Daemon.#renderer(options, logger);
       const session = new FuseSession({
@@ -76,8 +76,8 @@ export class Daemon {
       });
       const dev = device;
       const closed = new Promise<number>((resolve) => dev.start((raw) => session.handle(raw), resolve));
-      logger.info({ mountpoint: options.mountpoint, files: REGISTRY.length }, 'mounted');
-      return new Daemon(options, deps, pidfile, device, renderer, closed);
+      logger.info({ mountpoint, files: REGISTRY.length }, 'mounted');
+      return new Daemon(mountpoint, deps, pidfile, device, renderer, closed);
     } catch (err) {
       device?.close();
       pidfile.release();
@@ -99,13 +99,13 @@ export class Daemon {
     if (this.#stopped) return;
     this.#stopped = true;
     try {
-      this.#deps.native.umount(this.#options.mountpoint, MNT_DETACH);
+      this.#deps.native.umount(this.#mountpoint, MNT_DETACH);
     } catch (err) {
       // Already gone (someone ran umount): nothing left to detach.
       if ((err as NodeJS.ErrnoException).code !== 'EINVAL') this.#deps.logger.warn({ err }, 'umount failed');
     }
     this.#device.close();
     this.#pidfile.release();
-    this.#deps.logger.info({ mountpoint: this.#options.mountpoint }, 'unmounted');
+    this.#deps.logger.info({ mountpoint: this.#mountpoint }, 'unmounted');
   }
 }

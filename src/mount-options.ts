@@ -15,8 +15,7 @@ export function mountRequest(fd: number, options: readonly string[]): MountReque
   const data = [`fd=${fd}`, 'rootmode=40000', 'user_id=0', 'group_id=0', 'allow_other'];
   for (const option of options) {
     if (option === '' || IGNORED.test(option)) continue;
-    const flag = MS[option as keyof typeof MS];
-    if (flag !== undefined) flags |= flag;
+    if (Object.hasOwn(MS, option)) flags |= MS[option as keyof typeof MS];
     else data.push(option);
   }
   return { flags, data: data.join(',') };

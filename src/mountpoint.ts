@@ -3,8 +3,8 @@
 // non-directory or a non-empty directory is refused with a clear error. Liveness is
 // probed from a child process with a timeout: a hung FUSE daemon must not hang us.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { LxcfsError } from './errors.js';
 import { parseMountinfo, topMountAt } from './host/mountinfo.js';
 import type { Logger } from './log.js';
@@ -32,25 +32,45 @@ export function probeLiveness(path: string): Liveness {
   return probe.status !== 0 && /ENOTCONN|ECONNABORTED/.test(probe.stderr ?? '') ? 'dead' : 'live';
 }
 
-export function prepareMountpoint(path: string, deps: MountpointDeps, liveness = probeLiveness): void {
-  const mountinfo = parseMountinfo(readFileSync(join(deps.procRoot, 'self/mountinfo'), 'utf8'));
-  const mounted = topMountAt(mountinfo, path);
-  if (mounted !== undefined) {
-    if (liveness(path) === 'live') {
+/** Dead mounts stacked at one path that we detach before giving up. */
+const MAX_DETACH = 8;
+
+/** Makes `path` ready to mount on; returns it as the mount table will spell it. */
+export function prepareMountpoint(path: string, deps: MountpointDeps, liveness = probeLiveness): string {
+  const canonical = canonicalPath(path);
+  for (let detached = 0; ; detached++) {
+    const mountinfo = parseMountinfo(readFileSync(join(deps.procRoot, 'self/mountinfo'), 'utf8'));
+    const mounted = topMountAt(mountinfo, canonical);
+    if (mounted === undefined) break;
+    if (liveness(canonical) === 'live') {
       throw new LxcfsError('LXCFS_MOUNTPOINT_BUSY', `${path} (${mounted.fsType} from ${mounted.source})`);
     }
-    deps.logger.info({ mountpoint: path, fsType: mounted.fsType }, 'detaching dead mount left at the mountpoint');
-    deps.detach(path);
-    return prepareMountpoint(path, deps, liveness);
+    if (detached === MAX_DETACH) throw new LxcfsError('LXCFS_MOUNTPOINT_BUSY', `${path}: dead mounts do not go away`);
+    deps.logger.info({ mountpoint: canonical, fsType: mounted.fsType }, 'detaching dead mount left at the mountpoint');
+    deps.detach(canonical);
   }
   let isDir: boolean;
   try {
-    isDir = statSync(path).isDirectory();
+    isDir = statSync(canonical).isDirectory();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    mkdirSync(path, { recursive: true, mode: 0o755 });
-    return;
+    mkdirSync(canonical, { recursive: true, mode: 0o755 });
+    return canonical;
   }
   if (!isDir) throw new LxcfsError('LXCFS_MOUNTPOINT_NOT_DIR', path);
-  if (readdirSync(path).length > 0) throw new LxcfsError('LXCFS_MOUNTPOINT_NOT_EMPTY', path);
+  if (readdirSync(canonical).length > 0) throw new LxcfsError('LXCFS_MOUNTPOINT_NOT_EMPTY', path);
+  return canonical;
+}
+
+/**
+ * The path as /proc/self/mountinfo spells it (symlinks resolved). The last component
+ * is resolved only when it can be: a dead FUSE mount there answers ENOTCONN.
+ */
+export function canonicalPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(canonicalPath(parent), basename(path));
+  }
 }

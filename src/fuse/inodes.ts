@@ -72,7 +72,8 @@ export class InodeTable {
   #addFile(file: VirtualFile): void {
     const parts = file.path.split('/');
     const name = parts.pop();
-    if (name === undefined || name === '' || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    const invalid = (part: string) => part === '' || part === '.' || part === '..';
+    if (name === undefined || invalid(name) || parts.some(invalid)) {
       throw new Error(`invalid virtual file path ${JSON.stringify(file.path)}`);
     }
     let dir = this.root;

@@ -96,6 +96,9 @@ export function decodeHeader(buf: Buffer): RequestHeader {
   if (buf.length < SIZE.IN_HEADER) throw protocolError(`request of ${buf.length} bytes`);
   const length = buf.readUInt32LE(0);
   if (length !== buf.length) throw protocolError(`header says ${length} bytes, got ${buf.length}`);
+  // Request extensions (total_extlen 8-byte units) follow the arguments, not the header.
+  const bodyEnd = length - buf.readUInt16LE(36) * 8;
+  if (bodyEnd < SIZE.IN_HEADER) throw protocolError(`extensions overrun a ${length}-byte request`);
   return {
     length,
     opcode: buf.readUInt32LE(4),
@@ -104,7 +107,7 @@ export function decodeHeader(buf: Buffer): RequestHeader {
     uid: buf.readUInt32LE(24),
     gid: buf.readUInt32LE(28),
     pid: buf.readUInt32LE(32),
-    body: buf.subarray(SIZE.IN_HEADER + buf.readUInt16LE(36) * 8),
+    body: buf.subarray(SIZE.IN_HEADER, bodyEnd),
   };
 }
 

@@ -1,0 +1,160 @@
+import { resolve } from 'node:path';
+import t, { type Test } from 'tap';
+import { parseCommandLine, usage, type Command } from '../src/cli.js';
+import { LxcfsError } from '../src/errors.js';
+import { REGISTRY } from '../src/files/registry.js';
+
+const DEFAULTS = {
+  mountpoint: '/var/lib/lxcfs',
+  pidfile: '/run/lxcfs-node.pid',
+  debug: false,
+  render: { swap: true, cfs: false, loadavg: false },
+  fuseOptions: [],
+  procRoot: '/proc',
+  sysRoot: '/sys',
+  cgroupRoot: '/sys/fs/cgroup',
+};
+
+function run(argv: string[]) {
+  const command: Command = parseCommandLine(argv);
+  if (command.kind !== 'run') throw new Error(`expected a run command, got ${command.kind}`);
+  return command.options;
+}
+
+t.test('defaults: /var/lib/lxcfs, /run/lxcfs-node.pid, swap on', async (t) => {
+  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS });
+});
+
+t.test('a mountpoint argument', async (t) => {
+  t.same(run(['/mnt/lxcfs']), { ...DEFAULTS, mountpoint: '/mnt/lxcfs' });
+  t.same(run(['/mnt/lxcfs/']).mountpoint, '/mnt/lxcfs', 'normalised');
+  t.same(run(['-l', '/mnt/x', '-u']), { ...DEFAULTS, mountpoint: '/mnt/x', render: { swap: false, cfs: false, loadavg: true } },
+    'flags before and after the positional');
+  t.equal(run(['--', '-odd']).mountpoint, resolve('-odd'), 'after --, a dash-name is a path');
+});
+
+t.test('-f / --foreground: accepted, nothing changes', async (t) => {
+  t.same(run(['-f']), DEFAULTS);
+  t.same(run(['--foreground']), DEFAULTS);
+});
+
+t.test('-d / --debug', async (t) => {
+  t.same(run(['-d']), { ...DEFAULTS, debug: true });
+  t.same(run(['--debug']), { ...DEFAULTS, debug: true });
+});
+
+t.test('-l / --enable-loadavg', async (t) => {
+  t.same(run(['-l']), { ...DEFAULTS, render: { swap: true, cfs: false, loadavg: true } });
+  t.same(run(['--enable-loadavg']).render, { swap: true, cfs: false, loadavg: true });
+});
+
+t.test('-u / --disable-swap', async (t) => {
+  t.same(run(['-u']), { ...DEFAULTS, render: { swap: false, cfs: false, loadavg: false } });
+  t.same(run(['--disable-swap']).render, { swap: false, cfs: false, loadavg: false });
+});
+
+t.test('--enable-cfs', async (t) => {
+  t.same(run(['--enable-cfs']), { ...DEFAULTS, render: { swap: true, cfs: true, loadavg: false } });
+});
+
+t.test('--enable-pidfd and -s: accepted for compatibility', async (t) => {
+  t.same(run(['--enable-pidfd']), DEFAULTS);
+  t.same(run(['-s']), DEFAULTS);
+});
+
+t.test('-p / --pidfile', async (t) => {
+  t.equal(run(['-p', '/tmp/a.pid']).pidfile, '/tmp/a.pid');
+  t.equal(run(['--pidfile=/tmp/b.pid']).pidfile, '/tmp/b.pid');
+  t.equal(run(['--pidfile', '/tmp/c.pid']).pidfile, '/tmp/c.pid');
+  t.equal(run(['-p/tmp/d.pid']).pidfile, '/tmp/d.pid');
+});
+
+t.test('-o a,b', async (t) => {
+  t.same(run(['-o', 'allow_other,ro,max_read=4096']).fuseOptions, ['allow_other', 'ro', 'max_read=4096']);
+  t.same(run(['-o', ' a , b ,']).fuseOptions, ['a', 'b']);
+  t.same(run(['-oro']).fuseOptions, ['ro']);
+});
+
+t.test('everything at once', async (t) => {
+  t.same(run(['-l', '-u', '--enable-cfs', '--enable-pidfd', '-s', '-d', '-p', '/x.pid', '-o', 'ro', '/mnt/m']), {
+    ...DEFAULTS, mountpoint: '/mnt/m', pidfile: '/x.pid', debug: true,
+    render: { swap: false, cfs: true, loadavg: true }, fuseOptions: ['ro'],
+  });
+});
+
+t.test('-v / --version and -h / --help', async (t) => {
+  t.same(parseCommandLine(['-v']), { kind: 'version' });
+  t.same(parseCommandLine(['--version']), { kind: 'version' });
+  t.same(parseCommandLine(['-h']), { kind: 'help' });
+  t.same(parseCommandLine(['--help']), { kind: 'help' });
+  t.same(parseCommandLine(['-h', '-v']), { kind: 'help' }, 'help wins');
+  t.same(parseCommandLine(['-d', '-f', '-h']), { kind: 'help' }, 'help even with otherwise invalid flags');
+});
+
+t.test('testing roots', async (t) => {
+  const o = run(['--proc-root', '/fx/proc', '--sys-root=/fx/sys', '--cgroup-root', '/fx/cg']);
+  t.same([o.procRoot, o.sysRoot, o.cgroupRoot], ['/fx/proc', '/fx/sys', '/fx/cg']);
+});
+
+t.test('relative paths are resolved against the working directory', async (t) => {
+  const o = run(['-p', 'run/x.pid', '--proc-root', 'fixtures/proc', '--sys-root', '../sys', '--cgroup-root', '.', 'mnt']);
+  t.equal(o.mountpoint, resolve(process.cwd(), 'mnt'));
+  t.equal(o.pidfile, resolve(process.cwd(), 'run/x.pid'));
+  t.equal(o.procRoot, resolve(process.cwd(), 'fixtures/proc'));
+  t.equal(o.sysRoot, resolve(process.cwd(), '../sys'));
+  t.equal(o.cgroupRoot, process.cwd());
+});
+
+function usageError(t: Test, argv: string[], message: RegExp): void {
+  try {
+    parseCommandLine(argv);
+    t.fail(`${argv.join(' ')}: accepted`);
+  } catch (err) {
+    t.ok(err instanceof LxcfsError, `${argv.join(' ')}: an LxcfsError`);
+    t.equal((err as LxcfsError).code, 'LXCFS_USAGE');
+    t.equal((err as LxcfsError).errno, 22, 'EINVAL');
+    t.match((err as LxcfsError).message, message);
+  }
+}
+
+t.test('-d with -f: LXCFS_USAGE', async (t) => {
+  usageError(t, ['-d', '-f'], /-d and -f are mutually exclusive/);
+  usageError(t, ['--foreground', '--debug'], /mutually exclusive/);
+});
+
+t.test('two -o: LXCFS_USAGE', async (t) => {
+  usageError(t, ['-o', 'a', '-o', 'b'], /only one -o is allowed/);
+});
+
+t.test('unknown flags: LXCFS_USAGE', async (t) => {
+  usageError(t, ['--bogus'], /^invalid command line: .*--bogus/);
+  usageError(t, ['-x'], /-x/);
+  usageError(t, ['--enable-cfs=yes'], /enable-cfs/);
+});
+
+t.test('a missing option value: LXCFS_USAGE', async (t) => {
+  usageError(t, ['-p'], /pidfile/);
+  usageError(t, ['-o'], /-o/);
+});
+
+t.test('two positionals: LXCFS_USAGE', async (t) => {
+  usageError(t, ['/a', '/b'], /one mountpoint expected, got 2/);
+  usageError(t, ['/a', '-f', '/b', '/c'], /got 3/);
+});
+
+t.test('usage() lists every registry file with its summary', async (t) => {
+  const text = usage();
+  t.ok(REGISTRY.length >= 8, `the registry has ${REGISTRY.length} files`);
+  for (const file of REGISTRY) {
+    t.ok(text.includes(`  ${file.path}`), `mentions ${file.path}`);
+    t.ok(text.includes(file.summary), `summary of ${file.path}`);
+  }
+  t.match(text, /^Usage: lxcfs-node \[options\] \[mountpoint\]/);
+  t.match(text, /default mountpoint \/var\/lib\/lxcfs/);
+  t.match(text, /default \/run\/lxcfs-node\.pid/);
+  for (const flag of ['-f, --foreground', '-d, --debug', '-l, --enable-loadavg', '-u, --disable-swap', '--enable-cfs',
+    '--enable-pidfd', '-p, --pidfile', '-o OPT', '-v, --version', '-h, --help', '--proc-root', '--sys-root', '--cgroup-root']) {
+    t.ok(text.includes(flag), `documents ${flag}`);
+  }
+  t.ok(text.endsWith('\n'));
+});

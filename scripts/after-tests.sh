@@ -9,4 +9,7 @@ for dir in /sys/fs/cgroup/*/lxcfs-node-test-*; do
   [[ -d "$dir" ]] || continue
   echo "after-tests: cgroup left behind: $dir" >&2; leftover=1
 done
+while read -r swap; do
+  echo "after-tests: swap file left active: $swap" >&2; leftover=1
+done < <(swapon --show=NAME --noheadings 2>/dev/null | grep 'lxcfs-node-it-')
 exit "$leftover"

@@ -3,7 +3,7 @@
 // in teardown: SIGTERM, SIGKILL after 5 s, then a lazy umount if anything is left, so
 // no test leaves a mount behind even when it fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Test } from 'tap';
@@ -47,16 +47,20 @@ export function isMounted(mountpoint: string): boolean {
 
 interface LaunchSpec {
   readonly command: string;
+  /** lxcfs needs an existing mountpoint; lxcfs-node creates its own. */
+  readonly createsMountpoint: boolean;
   /** argv: the daemon's own options, then the pidfile and mountpoint. */
   readonly args: (extra: string[], mountpoint: string, pidfile: string) => string[];
 }
 
 const LXCFS_NODE: LaunchSpec = {
   command: process.execPath,
+  createsMountpoint: true,
   args: (extra, mnt, pidfile) => [CLI, ...extra, '-p', pidfile, mnt],
 };
 const REFERENCE_LXCFS: LaunchSpec = {
   command: '/usr/bin/lxcfs',
+  createsMountpoint: false,
   args: (extra, mnt, pidfile) => [...extra, '-p', pidfile, mnt],
 };
 
@@ -92,6 +96,7 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
   const dir = tempDir(t);
   const mountpoint = options.mountpoint ?? join(dir, 'mnt');
   const pidfile = join(dir, 'pid');
+  if (!spec.createsMountpoint) mkdirSync(mountpoint, { recursive: true });
   const [command, argv] = cleanCommand(spec.command, spec.args(extraArgs, mountpoint, pidfile));
   // `env` execs the daemon, so the child's pid is the daemon's.
   const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -32,13 +32,13 @@ export function mountIdsAt(mountpoint: string): number[] {
 }
 
 /**
- * Mounted and answering: listing the mountpoint from a child process (never from this
- * one, which a hung daemon would hang) succeeds within 2 s. A listing always reaches the
- * daemon; a stat(2) may be answered from the kernel's cache even by a dead mount.
+ * Mounted and answering: listing `proc/` in the mount from a child process (never from
+ * this one, which a hung daemon would hang) succeeds within 2 s. `proc/` exists only in
+ * a live instance — not in the bare directory, nor behind a dead mount — and a listing
+ * always reaches the daemon, whereas a stat(2) may be answered from the kernel's cache.
  */
 function answers(mountpoint: string): boolean {
-  if (!isMounted(mountpoint)) return false;
-  return spawnSync('ls', ['-A', mountpoint], { timeout: 2000, stdio: 'ignore' }).status === 0;
+  return spawnSync('ls', ['-A', join(mountpoint, 'proc')], { timeout: 2000, stdio: 'ignore' }).status === 0;
 }
 
 export function isMounted(mountpoint: string): boolean {

@@ -14,7 +14,7 @@ while read -r swap; do
   echo "after-tests: swap file left active: $swap" >&2; leftover=1
 done < <(swapon --show=NAME --noheadings 2>/dev/null | grep 'lxcfs-node-it-')
 for cmdline in /proc/[0-9]*/cmdline; do
-  args=$(tr '\0' ' ' < "$cmdline" 2>/dev/null) || continue
+  { args=$(tr '\0' ' ' < "$cmdline"); } 2>/dev/null || continue  # it may have exited
   [[ "$args" == *lxcfs-node-it-* || "$args" == *lxcfs-node-test-* ]] || continue
   pid=${cmdline#/proc/}; pid=${pid%/cmdline}
   [[ "$pid" == "$$" || "$pid" == "$BASHPID" ]] && continue

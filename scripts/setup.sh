@@ -36,6 +36,10 @@ if ((${#need[@]})); then
   trap '$created_policy && rm -f /usr/sbin/policy-rc.d' EXIT
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Nor start it at the next boot, where it would take /var/lib/lxcfs from lxcfs-node.
+  if [[ " ${need[*]} " == *" lxcfs "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable lxcfs >/dev/null 2>&1 || true
+  fi
 fi
 
 npm ci --no-audit --no-fund

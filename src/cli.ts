@@ -1,8 +1,7 @@
-#!/usr/bin/env node
 // lxcfs-node [options] [mountpoint]: lxcfs-compatible command line, wiring and signals.
-// parseCommandLine() is pure (tested on its own); main() owns the process: it starts
-// the daemon, unmounts on SIGINT/SIGTERM, and turns start-up failures into one line on
-// stderr and exit status 1.
+// parseCommandLine() is pure (tested on its own); run() owns the process (bin.ts calls
+// it): it starts the daemon, unmounts on SIGINT/SIGTERM/SIGHUP, and turns start-up
+// failures into one line on stderr and exit status 1.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -96,7 +95,7 @@ function version(): string {
   return pkg.version;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function serve(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv);
   if (command.kind === 'help') { process.stdout.write(usage()); return 0; }
   if (command.kind === 'version') { process.stdout.write(`${version()}\n`); return 0; }
@@ -105,19 +104,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const { native } = await import('./native/addon.js');
   const { Daemon } = await import('./daemon.js');
   const daemon = Daemon.start(command.options, { native, logger });
+  // Every request is answered inside FuseSession.handle, which never throws; anything
+  // that still escapes is logged and the daemon keeps serving: unmounting would break
+  // /proc in every container that bind-mounts our files.
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still serving'));
   return await new Promise<number>((resolveExit) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
       daemon.stop();
       resolveExit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.on('uncaughtException', (err) => {
-      logger.error({ err }, 'uncaught exception; unmounting');
-      daemon.stop();
-      resolveExit(1);
-    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     void daemon.closed.then((errno) => {
       logger.info({ errno }, 'the kernel ended the FUSE connection (unmounted)');
       daemon.stop();
@@ -131,10 +128,12 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (err: unknown) => { process.stderr.write(`lxcfs-node: ${describe(err)}\n`); process.exitCode = 1; },
-  );
+/** The whole command: sets process.exitCode; start-up errors become one line on stderr. */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await serve(argv);
+  } catch (err) {
+    process.stderr.write(`lxcfs-node: ${describe(err)}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,25 +1,30 @@
 // The running filesystem: checks, pidfile, /dev/fuse, mount(2), the FUSE session over
-// the virtual file registry, and a clean stop (detach the mount, close the device,
-// drop the pidfile). Fatal start-up problems are LxcfsErrors with stable codes.
+// the virtual file registry, and a clean stop. Everything that can fail on bad input
+// (cgroup layout, roots) is set up before mounting, so a failed start never leaves a
+// mount behind; stop() detaches only the mount we made, and only while the kernel still
+// has it. Fatal start-up problems are LxcfsErrors with stable codes.
 import { existsSync } from 'node:fs';
-import type { DaemonOptions } from './config.js';
+import type { DaemonOptions, Roots } from './config.js';
 import { InitResolver } from './caller/init-resolver.js';
 import { CallerCgroups } from './caller/cgroups.js';
 import { detectLayout } from './cgroup/layout.js';
 import { cgroupReaderFor } from './cgroup/reader.js';
+import type { CgroupLayout } from './cgroup/types.js';
 import { LxcfsError } from './errors.js';
 import { FileRenderer } from './files/content.js';
 import { contextFactory } from './files/gather-context.js';
+import type { RenderOptions } from './files/types.js';
 import { hostFileReader } from './files/host-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
 import { ReadOnlyFilesystem } from './fuse/filesystem.js';
 import { FuseSession } from './fuse/session.js';
+import { readOwnMountinfo, topMountAt } from './host/mountinfo.js';
 import type { Logger } from './log.js';
+import { mountRequest } from './mount-options.js';
 import { prepareMountpoint } from './mountpoint.js';
 import { MNT_DETACH, MS_NODEV, MS_NOSUID, type NativeAddon } from './native/addon.js';
 import { Pidfile } from './pidfile.js';
-import { mountRequest } from './mount-options.js';
 
 export interface DaemonDeps {
   readonly native: NativeAddon;
@@ -27,25 +32,35 @@ export interface DaemonDeps {
   readonly fuseDevicePath?: string;
 }
 
-export class Daemon {
-  readonly #mountpoint: string;
-  readonly #deps: DaemonDeps;
-  readonly #pidfile: Pidfile;
-  readonly #device: FuseDevice;
-  readonly renderer: FileRenderer;
-  #stopped = false;
-  readonly #closed: Promise<number>;
+interface Running {
+  readonly mountpoint: string;
+  /** Id of our mount in /proc/self/mountinfo, to never unmount someone else's. */
+  readonly mountId: number | undefined;
+  readonly pidfile: Pidfile;
+  readonly device: FuseDevice;
+}
 
-  private constructor(mountpoint: string, deps: DaemonDeps, pidfile: Pidfile, device: FuseDevice, renderer: FileRenderer, closed: Promise<number>) {
-    this.#mountpoint = mountpoint;
+export class Daemon {
+  readonly #run: Running;
+  readonly #deps: DaemonDeps;
+  readonly #closed: Promise<number>;
+  #connectionEnded = false;
+  #stopped = false;
+
+  private constructor(run: Running, deps: DaemonDeps, closed: Promise<number>) {
+    this.#run = run;
     this.#deps = deps;
-    this.#pidfile = pidfile;
-    this.#device = device;
-    this.renderer = renderer;
-    this.#closed = closed;
+    this.#closed = closed.then((errno) => {
+      this.#connectionEnded = true;
+      return errno;
+    });
   }
 
-  /** Resolves with the errno the kernel ended the connection with (e.g. after an external umount). */
+  get mountpoint(): string {
+    return this.#run.mountpoint;
+  }
+
+  /** Resolves with the errno the kernel ended the connection with (ENODEV after an unmount). */
   get closed(): Promise<number> {
     return this.#closed;
   }
@@ -55,57 +70,89 @@ export class Daemon {
     if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
+    const { renderer, layout } = buildRenderer(options, logger);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
-    const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: options.procRoot, logger, detach });
+    const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
     let device: FuseDevice | undefined;
+    let mounted = false;
     try {
-      const fd = native.openFuseDevice(devicePath);
-      device = new FuseDevice(fd, native, logger);
-      const request = mountRequest(fd, options.fuseOptions);
+      device = new FuseDevice(native.openFuseDevice(devicePath), native, logger);
+      const request = mountRequest(device.fd, options.fuseOptions);
       try {
         native.mount('lxcfs-node', mountpoint, 'fuse.lxcfs-node', MS_NOSUID | MS_NODEV | request.flags, request.data);
       } catch (err) {
         throw new LxcfsError('LXCFS_MOUNT_FAILED', `${mountpoint}: ${(err as Error).message}`, { cause: err });
       }
-      const renderer = Daemon.#renderer(options, logger);
-      const session = new FuseSession({
-        sink: device,
-        operations: new ReadOnlyFilesystem(REGISTRY, renderer),
-        logger,
-      });
+      mounted = true;
+      const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
+      const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
       const dev = device;
       const closed = new Promise<number>((resolve) => dev.start((raw) => session.handle(raw), resolve));
-      logger.info({ mountpoint, files: REGISTRY.length }, 'mounted');
-      return new Daemon(mountpoint, deps, pidfile, device, renderer, closed);
+      logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
+      return new Daemon({ mountpoint, mountId, pidfile, device }, deps, closed);
     } catch (err) {
+      if (mounted) detachQuietly(detach, mountpoint);
       device?.close();
       pidfile.release();
       throw err;
     }
   }
 
-  static #renderer(options: DaemonOptions, logger: Logger): FileRenderer {
+  /** Detaches our mount (if the kernel still has it), ends the connection, drops the pidfile. Idempotent, never throws. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const { mountpoint, mountId, device, pidfile } = this.#run;
+    if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
+    try {
+      device.close();
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'closing /dev/fuse failed');
+    }
+    pidfile.release();
+    this.#deps.logger.info({ mountpoint }, 'unmounted');
+  }
+
+  #detachOurs(mountpoint: string, mountId: number | undefined): void {
+    const { native, logger } = this.#deps;
+    try {
+      const table = readOwnMountinfo();
+      const top = topMountAt(table, mountpoint);
+      if (top !== undefined && top.mountId === mountId) {
+        native.umount(mountpoint, MNT_DETACH);
+      } else if (table.some((m) => m.mountId === mountId)) {
+        // Something was mounted over ours; unmounting by path would remove that instead.
+        logger.warn({ mountpoint, covering: top?.fsType }, 'our mount is covered; it stays until the next start detaches it');
+      }
+    } catch (err) {
+      logger.warn({ err, mountpoint }, 'unmount failed');
+    }
+  }
+}
+
+/**
+ * The content side of the daemon: cgroup layout, caller resolution, readers and host
+ * files wired into a FileRenderer. Everything that reads the roots happens here, before
+ * anything is mounted, so bad roots fail start-up cleanly.
+ */
+export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger): { renderer: FileRenderer; layout: CgroupLayout } {
+  try {
     const layout = detectLayout(options.cgroupRoot);
     const hostFile = hostFileReader(options);
     const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot }), layout);
     const contextFor = contextFactory({ options: options.render, caller, reader: cgroupReaderFor(layout), hostFile });
-    logger.info({ layout: layout.kind }, 'cgroup layout detected');
-    return new FileRenderer({ contextFor, hostFile, logger });
+    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind };
+  } catch (err) {
+    if (err instanceof LxcfsError) throw err;
+    throw new LxcfsError('LXCFS_HOST_UNREADABLE', (err as Error).message, { cause: err });
   }
+}
 
-  /** Detaches the mount, ends the connection and drops the pidfile. Idempotent. */
-  stop(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    try {
-      this.#deps.native.umount(this.#mountpoint, MNT_DETACH);
-    } catch (err) {
-      // Already gone (someone ran umount): nothing left to detach.
-      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') this.#deps.logger.warn({ err }, 'umount failed');
-    }
-    this.#device.close();
-    this.#pidfile.release();
-    this.#deps.logger.info({ mountpoint: this.#mountpoint }, 'unmounted');
+function detachQuietly(detach: (path: string) => void, path: string): void {
+  try {
+    detach(path);
+  } catch {
+    // Best effort on a failed start; the next start detaches a dead mount anyway.
   }
 }

@@ -32,11 +32,17 @@ export class Pidfile {
     return new Pidfile(path, fd);
   }
 
+  /** Removes the pidfile and drops the lock. Never throws: it runs on every exit path. */
   release(): void {
     try {
       unlinkSync(this.#path);
-    } finally {
+    } catch {
+      // Already removed by someone else; the lock still goes with the fd.
+    }
+    try {
       closeSync(this.#fd);
+    } catch {
+      // Already closed.
     }
   }
 }

@@ -1,5 +1,7 @@
 // Parses /proc/<pid>/mountinfo (proc(5)): what is mounted where. Used at start-up to
-// tell a dead FUSE mount from a live filesystem at the mountpoint.
+// tell a dead FUSE mount from a live filesystem at the mountpoint, and at stop to
+// unmount only our own mount.
+import { readFileSync } from 'node:fs';
 
 export interface MountEntry {
   readonly mountId: number;
@@ -34,4 +36,9 @@ export function topMountAt(entries: readonly MountEntry[], path: string): MountE
   let top: MountEntry | undefined;
   for (const entry of entries) if (entry.mountPoint === path) top = entry;
   return top;
+}
+
+/** The daemon's own mount table. Always the real /proc: mounting is not fixture data. */
+export function readOwnMountinfo(): MountEntry[] {
+  return parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'));
 }

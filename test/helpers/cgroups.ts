@@ -47,23 +47,42 @@ export class TestCgroups {
     return readFileSync(join(this.dir(controller, rel), file), 'utf8');
   }
 
+  /**
+   * Removes every cgroup this instance created, deepest first. Never throws: tap stops
+   * running the remaining teardowns (unmounts, daemon stops) after one that throws. A
+   * cgroup that cannot be removed is reported on stderr and fails after-tests.sh.
+   */
   async removeAll(): Promise<void> {
-    for (const dir of [...this.#created].reverse()) await removeCgroup(dir);
+    for (const dir of [...this.#created].reverse()) {
+      try {
+        await removeCgroup(dir);
+      } catch (err) {
+        process.stderr.write(`TestCgroups: ${(err as Error).message}\n`);
+      }
+    }
     this.#created.length = 0;
+  }
+}
+
+function pidsIn(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // removed meanwhile
   }
 }
 
 async function removeCgroup(dir: string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {
     if (!existsSync(dir)) return;
-    const pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-    for (const pid of pids) {
+    for (const pid of pidsIn(dir)) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
     }
     try {
       rmdirSync(dir);
       return;
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       await new Promise((r) => setTimeout(r, 100));
     }
   }

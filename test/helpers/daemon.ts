@@ -10,7 +10,8 @@ import type { Test } from 'tap';
 import { cleanCommand } from './env.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const CLI = join(REPO, 'dist/cli.js');
+/** The installed command (package.json "bin"). */
+export const CLI = join(REPO, 'dist/bin.js');
 
 export interface MountedFs {
   readonly mountpoint: string;
@@ -18,6 +19,8 @@ export interface MountedFs {
   readonly pid: number;
   /** Everything the daemon wrote to stderr so far. */
   stderr(): string;
+  /** Resolves with stderr once it matches `pattern`; rejects after 5 s. */
+  waitForStderr(pattern: RegExp): Promise<string>;
   /** Sends a signal and waits for exit; resolves with the exit code (null if killed). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -87,7 +90,12 @@ export function tempDir(t: Test): string {
       const mnt = line.split(' ')[4];
       if (mnt?.startsWith(`${dir}/`)) spawnSync('umount', ['-l', mnt]);
     }
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      // Never throw from a teardown (the rest would be skipped); after-tests.sh reports leftovers.
+      process.stderr.write(`tempDir: ${(err as Error).message}\n`);
+    }
   });
   return dir;
 }
@@ -122,5 +130,12 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
     if (!running || waited > 10_000) throw new Error(`${spec.command} did not mount ${mountpoint}:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { mountpoint, pidfile, pid: child.pid!, stderr: () => stderr, stop };
+  const waitForStderr = async (pattern: RegExp): Promise<string> => {
+    for (let waited = 0; !pattern.test(stderr); waited += 20) {
+      if (waited > 5000) throw new Error(`stderr never matched ${pattern}:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return stderr;
+  };
+  return { mountpoint, pidfile, pid: child.pid!, stderr: () => stderr, waitForStderr, stop };
 }

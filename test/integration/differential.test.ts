@@ -20,16 +20,19 @@ const ALLOWED: ReadonlyMap<string, string> = new Map([
   ['AnonHugePages', '[1] exact-key memory.stat parsing: total_rss_huge is read (lxcfs: always 0)'],
 ]);
 
-/** Values that change between two reads a few milliseconds apart: kB of slack. */
+/** Container values that change between two reads a few milliseconds apart: kB of slack. */
 const MOVING_SLACK_KB = 4096;
 const MOVING = new Set([
   'MemFree', 'Cached', 'Active', 'Inactive', 'Active(anon)', 'Inactive(anon)', 'Active(file)',
   'Inactive(file)', 'Unevictable', 'Dirty', 'Writeback', 'AnonPages', 'Mapped', 'Shmem', 'SwapFree',
-  // host lines lxcfs copies verbatim; other processes move them
-  'Mlocked', 'Zswap', 'Zswapped', 'KReclaimable', 'KernelStack', 'PageTables', 'SecPageTables',
-  'Committed_AS', 'VmallocUsed', 'Percpu', 'NFS_Unstable', 'Bounce', 'WritebackTmp',
-  'FileHugePages', 'FilePmdMapped', 'Hugetlb',
 ]);
+/** Lines both implementations compute from the container; every other line is the host's. */
+const CONTAINER_LINES = new Set([
+  ...MOVING, ...ALLOWED.keys(), 'MemTotal', 'Buffers', 'SwapCached', 'Slab', 'SReclaimable', 'SUnreclaim',
+  'ShmemHugePages', 'ShmemPmdMapped', 'SwapTotal',
+]);
+/** Slack around the host's own values read just before and just after the pair. */
+const HOST_SLACK_KB = 1024;
 
 interface Line { readonly label: string; readonly value: number; readonly text: string }
 
@@ -46,16 +49,28 @@ function kernelLayout(line: Line): string {
   return `${`${line.label}:`.padEnd(16)}${String(line.value).padStart(8)}${unit}`;
 }
 
-function compareMeminfo(t: Test, ours: string, theirs: string, scenario: string): void {
+/** Host /proc/meminfo read just before and just after the pair of reads. */
+interface HostBracket { readonly before: string; readonly after: string }
+
+function compareMeminfo(t: Test, ours: string, theirs: string, scenario: string, host: HostBracket): void {
   const a = parseLines(ours);
   const b = parseLines(theirs);
+  const before = new Map(parseLines(host.before).map((l) => [l.label, l.value]));
+  const after = new Map(parseLines(host.after).map((l) => [l.label, l.value]));
   t.same(a.map((l) => l.label), b.map((l) => l.label), `${scenario}: same labels in the same order`);
   for (const [i, line] of a.entries()) {
     const ref = b[i];
     if (ref === undefined || ref.label !== line.label) continue;
     t.equal(line.text, kernelLayout(line), `${scenario}: ${line.label} in kernel layout`);
-    if (ALLOWED.has(line.label)) continue;
-    if (MOVING.has(line.label)) {
+    if (!CONTAINER_LINES.has(line.label)) {
+      // Copied from the host by both: each must lie within the host's own movement.
+      const lo = Math.min(before.get(line.label)!, after.get(line.label)!) - HOST_SLACK_KB;
+      const hi = Math.max(before.get(line.label)!, after.get(line.label)!) + HOST_SLACK_KB;
+      t.ok(line.value >= lo && line.value <= hi && ref.value >= lo && ref.value <= hi,
+        `${scenario}: ${line.label} ${line.value} and lxcfs ${ref.value} are the host's [${lo}, ${hi}]`);
+    } else if (ALLOWED.has(line.label)) {
+      continue;
+    } else if (MOVING.has(line.label)) {
       t.ok(Math.abs(line.value - ref.value) <= MOVING_SLACK_KB,
         `${scenario}: ${line.label} ${line.value} ≈ lxcfs ${ref.value} (±${MOVING_SLACK_KB} kB)`);
     } else {
@@ -90,11 +105,14 @@ async function mountBoth(t: Test, flags: string[] = []): Promise<Pair> {
   return { ours, ref };
 }
 
-/** Reads `file` from both mounts, back to back, in one process that first runs `prelude`. */
-async function readBoth(t: Test, pair: Pair, file: string, prelude: string): Promise<[string, string]> {
-  const out = await shOk(t, `${prelude} && cat ${join(pair.ours.mountpoint, file)} && echo @@ && cat ${join(pair.ref.mountpoint, file)}`);
-  const [ours, theirs] = out.split('@@\n');
-  return [ours!, theirs!];
+/**
+ * Reads `file` from both mounts back to back in one process that first runs `prelude`,
+ * between two reads of the host's /proc/meminfo.
+ */
+async function readBoth(t: Test, pair: Pair, file: string, prelude: string): Promise<[string, string, HostBracket]> {
+  const out = await shOk(t, `${prelude} && cat /proc/meminfo && echo @@ && cat ${join(pair.ours.mountpoint, file)} && echo @@ && cat ${join(pair.ref.mountpoint, file)} && echo @@ && cat /proc/meminfo`);
+  const [before, ours, theirs, after] = out.split('@@\n');
+  return [ours!, theirs!, { before: before!, after: after! }];
 }
 
 interface Scenario {
@@ -156,8 +174,8 @@ for (const flags of [[], ['-u']]) {
       const cg = new TestCgroups(t);
       cg.create('memory');
       const prelude = scenario.setup(cg);
-      const [ours, theirs] = await readBoth(t, pair, 'proc/meminfo', prelude);
-      compareMeminfo(t, ours, theirs, scenario.name);
+      const [ours, theirs, host] = await readBoth(t, pair, 'proc/meminfo', prelude);
+      compareMeminfo(t, ours, theirs, scenario.name, host);
       const [ourSwaps, refSwaps] = await readBoth(t, pair, 'proc/swaps', prelude);
       compareSwaps(t, ourSwaps, refSwaps, scenario.name);
       await cg.removeAll();
@@ -179,8 +197,8 @@ t.test('swap in use: a 64 MiB cgroup holding 96 MiB', async (t) => {
   const swapped = () => Number(cg.read('memory', 'hog', 'memory.memsw.usage_in_bytes')) - Number(cg.read('memory', 'hog', 'memory.usage_in_bytes'));
   for (let waited = 0; swapped() < 16 * MiB && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
   const prelude = enter(cg, 'hog');
-  const [ours, theirs] = await readBoth(t, pair, 'proc/meminfo', prelude);
-  compareMeminfo(t, ours, theirs, 'swap in use');
+  const [ours, theirs, host] = await readBoth(t, pair, 'proc/meminfo', prelude);
+  compareMeminfo(t, ours, theirs, 'swap in use', host);
   const used = (text: string) => {
     const lines = parseLines(text);
     return lines.find((l) => l.label === 'SwapTotal')!.value - lines.find((l) => l.label === 'SwapFree')!.value;
@@ -198,10 +216,10 @@ t.test('a reader in a pid namespace gets its init\'s cgroup in both', async (t) 
   cg.create('memory', 'B');
   cg.write('memory', 'A', 'memory.limit_in_bytes', 200 * MiB);
   cg.write('memory', 'B', 'memory.limit_in_bytes', 300 * MiB);
-  const inner = `echo \\$\\$ > ${cg.dir('memory', 'B')}/cgroup.procs && cat ${join(pair.ours.mountpoint, 'proc/meminfo')} && echo @@ && cat ${join(pair.ref.mountpoint, 'proc/meminfo')}`;
+  const inner = `echo \\$\\$ > ${cg.dir('memory', 'B')}/cgroup.procs && cat /proc/meminfo && echo @@ && cat ${join(pair.ours.mountpoint, 'proc/meminfo')} && echo @@ && cat ${join(pair.ref.mountpoint, 'proc/meminfo')} && echo @@ && cat /proc/meminfo`;
   const out = await shOk(t, `unshare --pid --fork sh -c '${enter(cg, 'A')} && sh -c "${inner}"'`);
-  const [ours, theirs] = out.split('@@\n');
-  compareMeminfo(t, ours!, theirs!, 'pidns init in A, reader in B');
+  const [before, ours, theirs, after] = out.split('@@\n');
+  compareMeminfo(t, ours!, theirs!, 'pidns init in A, reader in B', { before: before!, after: after! });
   t.match(ours!, /^MemTotal: +204800 kB$/m);
 });
 

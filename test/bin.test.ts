@@ -1,0 +1,35 @@
+// The installed command: npm links bins as symlinks, so it must run through one.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { CLI, REPO } from './helpers/daemon.js';
+import { cleanCommand } from './helpers/env.js';
+
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+
+function runBin(path: string, ...args: string[]) {
+  const [command, argv] = cleanCommand(process.execPath, [path, ...args]);
+  return spawnSync(command, argv, { encoding: 'utf8', timeout: 15_000 });
+}
+
+t.test('package.json declares dist/bin.js as lxcfs-node', async (t) => {
+  t.equal(join(REPO, pkg.bin['lxcfs-node']!), CLI);
+});
+
+t.test('runs through a symlink, as npm installs it', async (t) => {
+  const link = join(t.testdir(), 'lxcfs-node');
+  symlinkSync(CLI, link);
+  const version = runBin(link, '--version');
+  t.equal(version.status, 0);
+  t.equal(version.stdout, `${pkg.version}\n`);
+  const help = runBin(link, '-h');
+  t.equal(help.status, 0);
+  t.match(help.stdout, /^Usage: lxcfs-node \[options\] \[mountpoint\]/);
+});
+
+t.test('a usage error is one line on stderr and exit 1', async (t) => {
+  const result = runBin(CLI, '--bogus');
+  t.equal(result.status, 1);
+  t.match(result.stderr, /^lxcfs-node: invalid command line: .*--bogus.* \[LXCFS_USAGE\]\n$/);
+});

@@ -116,6 +116,7 @@ async function serve(argv: readonly string[]): Promise<number> {
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     void daemon.closed.then((errno) => {
+      if (errno === 0) return; // our own stop()
       logger.info({ errno }, 'the kernel ended the FUSE connection (unmounted)');
       daemon.stop();
       resolveExit(0);

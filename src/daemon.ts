@@ -38,6 +38,8 @@ interface Running {
   readonly mountId: number | undefined;
   readonly pidfile: Pidfile;
   readonly device: FuseDevice;
+  /** Settles `closed`; the kernel calls it through the device, stop() with 0. */
+  readonly endConnection: (errno: number) => void;
 }
 
 export class Daemon {
@@ -60,7 +62,7 @@ export class Daemon {
     return this.#run.mountpoint;
   }
 
-  /** Resolves with the errno the kernel ended the connection with (ENODEV after an unmount). */
+  /** Resolves when the connection ends: with the kernel's errno (ENODEV after an external unmount), or 0 after stop(). */
   get closed(): Promise<number> {
     return this.#closed;
   }
@@ -87,10 +89,11 @@ export class Daemon {
       mounted = true;
       const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
       const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
-      const dev = device;
-      const closed = new Promise<number>((resolve) => dev.start((raw) => session.handle(raw), resolve));
+      let endConnection!: (errno: number) => void;
+      const closed = new Promise<number>((resolve) => { endConnection = resolve; });
+      device.start((raw) => session.handle(raw), endConnection);
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device }, deps, closed);
+      return new Daemon({ mountpoint, mountId, pidfile, device, endConnection }, deps, closed);
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
       device?.close();
@@ -103,7 +106,7 @@ export class Daemon {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    const { mountpoint, mountId, device, pidfile } = this.#run;
+    const { mountpoint, mountId, device, pidfile, endConnection } = this.#run;
     if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
     try {
       device.close();
@@ -111,6 +114,7 @@ export class Daemon {
       this.#deps.logger.warn({ err }, 'closing /dev/fuse failed');
     }
     pidfile.release();
+    endConnection(0);
     this.#deps.logger.info({ mountpoint }, 'unmounted');
   }
 

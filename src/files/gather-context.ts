@@ -2,13 +2,18 @@
 // caller. Everything is resolved lazily and afresh per read — caller → init of its pid
 // namespace (cached and validated by InitResolver) → that init's cgroup for the
 // controller (read from /proc every time: processes move between cgroups) → snapshot.
-import type { CallerCgroups } from '../caller/cgroups.js';
+import type { Controller } from '../cgroup/types.js';
 import type { CgroupReader } from '../cgroup/reader.js';
 import type { GatherContext, HostPath, RenderOptions } from './types.js';
 
+/** The caller's container cgroup per controller (CallerCgroups in the daemon). */
+export interface CallerPaths {
+  pathOf(pid: number, controller: Controller): string;
+}
+
 export interface GatherDeps {
   readonly options: RenderOptions;
-  readonly caller: CallerCgroups;
+  readonly caller: CallerPaths;
   readonly reader: CgroupReader;
   hostFile(file: HostPath): string;
 }

@@ -52,7 +52,7 @@ export class ReadOnlyFilesystem implements FuseOperations {
     return encodeAttrOut(this.#attr(this.#node(req.nodeId)), TIMEOUT);
   }
 
-  setattr(req: RequestHeader): ReplyBody {
+  modify(req: RequestHeader): ReplyBody {
     this.#node(req.nodeId);
     throw new LxcfsError('LXCFS_NOT_PERMITTED');
   }
@@ -60,6 +60,8 @@ export class ReadOnlyFilesystem implements FuseOperations {
   open(req: RequestHeader, flags: number): ReplyBody {
     const node = this.#node(req.nodeId);
     if (node.kind === 'dir') throw new LxcfsError('LXCFS_IS_DIR');
+    // O_TRUNC reaches OPEN only if FUSE_ATOMIC_O_TRUNC is negotiated (otherwise the
+    // kernel truncates through SETATTR, which modify() refuses); refused here either way.
     if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) {
       throw new LxcfsError('LXCFS_READ_ONLY', node.file.path);
     }

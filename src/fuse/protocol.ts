@@ -163,14 +163,6 @@ export function decodeName(body: Buffer): string {
   return body.toString('utf8', 0, end === -1 ? body.length : end);
 }
 
-/** BATCH_FORGET: how many fuse_forget_one entries follow (validated against the body). */
-export function decodeBatchForgetCount(body: Buffer): number {
-  need(body, SIZE.BATCH_FORGET_IN, 'BATCH_FORGET');
-  const count = body.readUInt32LE(0);
-  need(body, SIZE.BATCH_FORGET_IN + count * SIZE.FORGET_ONE, 'BATCH_FORGET entries');
-  return count;
-}
-
 // ---- replies ----------------------------------------------------------------------
 
 /** fuse_out_header: len, error (negative errno), unique. */

@@ -18,7 +18,8 @@ export type ReplyBody = Buffer | readonly Buffer[] | undefined;
 export interface FuseOperations {
   lookup(req: RequestHeader, name: string): ReplyBody;
   getattr(req: RequestHeader): ReplyBody;
-  setattr(req: RequestHeader): ReplyBody;
+  /** SETATTR (chmod, chown, truncate), MKDIR, RMDIR: refused with EPERM, as lxcfs does. */
+  modify(req: RequestHeader): ReplyBody;
   open(req: RequestHeader, flags: number): ReplyBody;
   read(req: RequestHeader, args: ReadIn): ReplyBody;
   release(req: RequestHeader, fh: number): ReplyBody;
@@ -31,6 +32,9 @@ export interface FuseOperations {
 }
 
 type Handler = (req: RequestHeader) => ReplyBody;
+
+/** fuse_in_header: len (4), opcode (4), unique (8) — enough to answer a request. */
+const UNIQUE_END = 16;
 
 /** INIT flags we ask for; the reply carries only those the kernel offered too. */
 const WANTED_FLAGS = InitFlag.ASYNC_READ | InitFlag.PARALLEL_DIROPS | InitFlag.MAX_PAGES;
@@ -73,9 +77,10 @@ export class FuseSession {
     try {
       req = decodeHeader(raw);
     } catch (err) {
-      // Without a trustworthy header there is no `unique` to answer; the kernel
-      // never sends such a request, so this is logged, not answered.
-      this.#logger.error({ err, bytes: raw.length }, 'undecodable FUSE request dropped');
+      // The kernel never sends such a request. If its `unique` arrived, answer EPROTO so
+      // no reader waits forever; without one there is nothing to answer.
+      this.#logger.error({ err, bytes: raw.length }, 'undecodable FUSE request');
+      if (raw.length >= UNIQUE_END) this.#fail(null, new Reply(raw.subarray(8, UNIQUE_END), this.#sink), err);
       return;
     }
     if (isUnanswered(req.opcode)) return; // static tree: lookups are never forgotten
@@ -98,19 +103,20 @@ export class FuseSession {
     return handler(req);
   }
 
-  #fail(req: RequestHeader, reply: Reply, err: unknown): void {
+  #fail(req: RequestHeader | null, reply: Reply, err: unknown): void {
     const errno = errnoOf(err);
+    const context = { opcode: req?.opcode, pid: req?.pid };
     // Typed errors and system errors are answers; anything else is a bug worth an error line.
     if (err instanceof LxcfsError || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
-      this.#logger.debug({ err, opcode: req.opcode, pid: req.pid, errno }, 'FUSE request failed');
+      this.#logger.debug({ err, ...context, errno }, 'FUSE request failed');
     } else {
-      this.#logger.error({ err, opcode: req.opcode, pid: req.pid }, 'FUSE handler failed');
+      this.#logger.error({ err, ...context }, 'FUSE handler failed');
     }
     if (reply.sent) return;
     try {
       reply.error(errno);
     } catch (sendErr) {
-      this.#logger.error({ err: sendErr, opcode: req.opcode }, 'FUSE error reply could not be sent');
+      this.#logger.error({ err: sendErr, ...context }, 'FUSE error reply could not be sent');
     }
   }
 
@@ -160,7 +166,9 @@ function handlersFor(ops: FuseOperations): ReadonlyMap<number, Handler> {
   return new Map<number, Handler>([
     [Opcode.LOOKUP, (r) => ops.lookup(r, decodeName(r.body))],
     [Opcode.GETATTR, (r) => ops.getattr(r)],
-    [Opcode.SETATTR, (r) => ops.setattr(r)],
+    [Opcode.SETATTR, (r) => ops.modify(r)],
+    [Opcode.MKDIR, (r) => ops.modify(r)],
+    [Opcode.RMDIR, (r) => ops.modify(r)],
     [Opcode.OPEN, (r) => ops.open(r, decodeOpenFlags(r.body))],
     [Opcode.READ, (r) => ops.read(r, decodeRead(r.body))],
     [Opcode.RELEASE, (r) => ops.release(r, decodeFh(r.body))],

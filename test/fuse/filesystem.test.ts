@@ -409,10 +409,12 @@ t.test('access: W_OK denied everywhere, X_OK denied on files, R_OK allowed', asy
   }
 });
 
-t.test('setattr: EPERM', async (t) => {
+t.test('setattr, mkdir, rmdir: EPERM, as lxcfs', async (t) => {
   const fs = mount();
   t.equal(fs.send(OP.SETATTR, setattrBody(), { nodeId: walk(fs, 'proc/meminfo').nodeid }).error, -EPERM);
   t.equal(fs.send(OP.SETATTR, setattrBody(), { nodeId: 1 }).error, -EPERM);
+  t.equal(fs.send(OP.MKDIR, Buffer.concat([Buffer.alloc(8), nameBody('d')]), { nodeId: 1 }).error, -EPERM);
+  t.equal(fs.send(OP.RMDIR, nameBody('proc'), { nodeId: 1 }).error, -EPERM);
 });
 
 t.test('statfs: namelen 255, bsize 512', async (t) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { LxcfsError } from '../../src/errors.js';
 import {
-  decodeAccessMask, decodeBatchForgetCount, decodeFh, decodeHeader, decodeInit, decodeName, decodeOpenFlags,
+  decodeAccessMask, decodeFh, decodeHeader, decodeInit, decodeName, decodeOpenFlags,
   decodeRead, direntSize, DirentType, encodeAttrOut, encodeDirents, encodeEntryOut, encodeInitOut, encodeOpenOut,
   encodeOutHeader, encodeStatfsOut, FUSE_KERNEL_MINOR_VERSION, FUSE_KERNEL_VERSION, FUSE_MIN_READ_BUFFER,
   FUSE_ROOT_ID, InitFlag, Opcode, OpenFlag, readU64, SIZE, validityOf, type Attr, type Dirent, type InitOut,
@@ -323,21 +323,6 @@ t.test('decodeOpenFlags / decodeAccessMask / decodeFh at the C offsets', async (
   t.equal(decodeFh(getattr, c.offset('fuse_getattr_in', 'fh')), 32);
   t.throws(() => decodeFh(Buffer.alloc(7)), { code: 'LXCFS_FUSE_PROTOCOL' });
   t.throws(() => decodeFh(Buffer.alloc(15), 8), { code: 'LXCFS_FUSE_PROTOCOL' });
-});
-
-t.test('decodeBatchForgetCount at the C offsets, validated against the body', async (t) => {
-  const c = C(t);
-  const three = Buffer.alloc(c.size('fuse_batch_forget_in') + 3 * c.size('fuse_forget_one'));
-  three.writeUInt32LE(3, c.offset('fuse_batch_forget_in', 'count'));
-  three.writeUInt32LE(0xffffffff, c.offset('fuse_batch_forget_in', 'dummy'));
-  t.equal(decodeBatchForgetCount(three), 3);
-  t.equal(decodeBatchForgetCount(batchForgetBody([])), 0, 'zero entries');
-  t.throws(() => decodeBatchForgetCount(three.subarray(0, three.length - 1)), { code: 'LXCFS_FUSE_PROTOCOL' },
-    'one byte short of the third entry');
-  t.throws(() => decodeBatchForgetCount(batchForgetBody([[1, 1]], 2)), { code: 'LXCFS_FUSE_PROTOCOL' }, 'count 2, one entry');
-  t.throws(() => decodeBatchForgetCount(batchForgetBody([[1, 1]], 0xffffffff)), { code: 'LXCFS_FUSE_PROTOCOL' }, 'huge count');
-  t.throws(() => decodeBatchForgetCount(Buffer.alloc(7)), { code: 'LXCFS_FUSE_PROTOCOL' }, 'shorter than fuse_batch_forget_in');
-  t.equal(decodeBatchForgetCount(Buffer.concat([batchForgetBody([[1, 1]]), Buffer.alloc(5)])), 1, 'trailing bytes tolerated');
 });
 
 // ---- encoding replies, read back at the C offsets -----------------------------------

@@ -29,7 +29,7 @@ type Call = [string, RequestHeader, unknown?];
 function fakeOps(overrides: Partial<Record<keyof FuseOperations, (req: RequestHeader, arg?: unknown) => ReplyBody>> = {}) {
   const calls: Call[] = [];
   const names: (keyof FuseOperations)[] = [
-    'lookup', 'getattr', 'setattr', 'open', 'read', 'release', 'flush', 'opendir', 'readdir', 'releasedir', 'statfs', 'access',
+    'lookup', 'getattr', 'modify', 'open', 'read', 'release', 'flush', 'opendir', 'readdir', 'releasedir', 'statfs', 'access',
   ];
   const ops = {} as Record<keyof FuseOperations, (req: RequestHeader, arg?: unknown) => ReplyBody>;
   for (const name of names) {
@@ -204,7 +204,9 @@ t.test('each opcode reaches its operation with decoded arguments and the header'
   const cases: [number, Buffer, string, unknown][] = [
     [OP.LOOKUP, nameBody('meminfo'), 'lookup', 'meminfo'],
     [OP.GETATTR, getattrBody(), 'getattr', undefined],
-    [OP.SETATTR, setattrBody(), 'setattr', undefined],
+    [OP.SETATTR, setattrBody(), 'modify', undefined],
+    [OP.MKDIR, Buffer.concat([Buffer.alloc(8), nameBody('dir')]), 'modify', undefined],
+    [OP.RMDIR, nameBody('dir'), 'modify', undefined],
     [OP.OPEN, openBody(0o100000), 'open', 0o100000],
     [OP.READ, readBody(3, 4096, 8192), 'read', { fh: 3, offset: 4096, size: 8192 } satisfies ReadIn],
     [OP.RELEASE, releaseBody(3), 'release', 3],
@@ -254,7 +256,7 @@ t.test('the reply echoes the request\'s unique, even past 2^53', async (t) => {
 
 t.test('unknown and unimplemented opcodes → ENOSYS', async (t) => {
   const h = harness();
-  for (const op of [OP.READLINK, OP.MKDIR, OP.WRITE, OP.CREATE, OP.READDIRPLUS, OP.LSEEK, 9999]) {
+  for (const op of [OP.READLINK, OP.WRITE, OP.CREATE, OP.READDIRPLUS, OP.LSEEK, 9999]) {
     h.session.handle(request(op, Buffer.alloc(16), { unique: op }));
     const r = h.sink.take();
     t.same({ error: r.error, unique: r.unique, len: r.len }, { error: -ENOSYS, unique: BigInt(op), len: 16 }, `opcode ${op}`);
@@ -388,15 +390,19 @@ t.test('DESTROY without onDestroy does not throw', async (t) => {
   t.equal(sink.take().error, 0);
 });
 
-t.test('an undecodable buffer: no reply, no throw, logged', async (t) => {
+t.test('an undecodable buffer: never throws; answered EPROTO when its unique arrived, else dropped', async (t) => {
   const h = harness();
-  const good = request(OP.GETATTR, getattrBody());
-  for (const raw of [Buffer.alloc(0), Buffer.alloc(39), good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.alloc(8)])]) {
+  const good = request(OP.GETATTR, getattrBody(), { unique: 77 });
+  for (const raw of [Buffer.alloc(0), Buffer.alloc(15)]) {
     t.doesNotThrow(() => h.session.handle(raw), `${raw.length} bytes`);
+    t.equal(h.sink.sends.length, 0, `${raw.length} bytes: nothing to answer`);
   }
-  t.equal(h.sink.sends.length, 0);
+  for (const raw of [good.subarray(0, 39), good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.alloc(8)])]) {
+    t.doesNotThrow(() => h.session.handle(raw), `${raw.length} bytes`);
+    const reply = h.sink.take();
+    t.same({ error: reply.error, unique: reply.unique }, { error: -71, unique: 77n }, `${raw.length} bytes: EPROTO`);
+  }
   t.same(h.calls, []);
-  const errors = h.logger.at('error');
-  t.equal(errors.length, 4);
-  t.same(errors.map((e) => e.fields.bytes), [0, 39, good.length - 1, good.length + 8]);
+  const errors = h.logger.at('error').filter((e) => e.message === 'undecodable FUSE request');
+  t.same(errors.map((e) => e.fields.bytes), [0, 15, 39, good.length - 1, good.length + 8]);
 });

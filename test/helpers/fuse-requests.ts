@@ -9,7 +9,7 @@ export const OUT_HEADER_SIZE = 16;
 
 /** Opcode numbers from <linux/fuse.h>, restated so tests do not trust the code under test. */
 export const OP = Object.freeze({
-  LOOKUP: 1, FORGET: 2, GETATTR: 3, SETATTR: 4, READLINK: 5, MKDIR: 9, OPEN: 14, READ: 15, WRITE: 16,
+  LOOKUP: 1, FORGET: 2, GETATTR: 3, SETATTR: 4, READLINK: 5, MKDIR: 9, RMDIR: 11, OPEN: 14, READ: 15, WRITE: 16,
   STATFS: 17, RELEASE: 18, FLUSH: 25, INIT: 26, OPENDIR: 27, READDIR: 28, RELEASEDIR: 29,
   ACCESS: 34, CREATE: 35, INTERRUPT: 36, DESTROY: 38, BATCH_FORGET: 42, READDIRPLUS: 44, LSEEK: 46,
 });

@@ -1,7 +1,7 @@
 // Turns a virtual file into bytes for one caller: gather, render, and — when either
 // fails or yields nothing — the host's own file instead (spec §2.4: never fail a read
 // that can be answered, never an empty file). This is the only place that falls back;
-// each fallback is counted by reason for the metrics endpoint.
+// each fallback is counted by reason.
 import { LxcfsError } from '../errors.js';
 import type { ContentSource } from '../fuse/filesystem.js';
 import type { Logger } from '../log.js';
@@ -15,7 +15,7 @@ export interface ContentDeps {
 
 export class FileRenderer implements ContentSource {
   readonly #deps: ContentDeps;
-  /** Host fallbacks by error code, e.g. LXCFS_CALLER_GONE → 3. */
+  /** Host fallbacks so far by error code (e.g. LXCFS_CALLER_GONE → 3), for diagnostics. */
   readonly fallbacks = new Map<string, number>();
 
   constructor(deps: ContentDeps) {

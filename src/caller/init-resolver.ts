@@ -4,6 +4,7 @@
 // namespace identity ("pid:[inode]") and re-validated on every hit by the init's starttime and
 // namespace, so pid reuse and namespace-inode reuse can never return a stranger's cgroups.
 import { readdirSync, readlinkSync } from 'node:fs';
+import { withoutTrailingSlash } from '../cgroup/cgroup-path.js';
 import { LxcfsError, isGone } from '../errors.js';
 import { readProcText } from './proc-read.js';
 import { startTimeOf } from './proc-stat.js';
@@ -37,9 +38,7 @@ export class InitResolver {
       throw new LxcfsError('LXCFS_USAGE', `maxEntries must be a positive integer, got ${max}`);
     }
     this.#max = max;
-    this.#proc = opts.procRoot.endsWith('/') && opts.procRoot.length > 1
-      ? opts.procRoot.slice(0, -1)
-      : opts.procRoot;
+    this.#proc = withoutTrailingSlash(opts.procRoot);
     // Taken once: the daemon never changes pid namespace, and a failure here is a setup error.
     this.#selfNs = readlinkSync(`${this.#proc}/self/ns/pid`);
   }

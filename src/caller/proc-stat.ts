@@ -1,6 +1,7 @@
 // Pure parser for /proc/<pid>/stat's starttime (field 22, clock ticks after boot). With the
 // pid it identifies a process across pid reuse, which is how cached inits are validated.
 // comm (field 2) may hold spaces and parentheses, so fields are counted after the LAST ')'.
+import { digitsEnd, parseUint } from '../parse/kernel-text.js';
 
 const STARTTIME_FIELD = 22;
 /** Fields after comm start at field 3 (state). */
@@ -20,15 +21,10 @@ export function startTimeOf(statText: string): number | null {
     if (next <= at) return null; // missing or empty field: the line is not what the kernel writes
     at = next;
   }
-  let end = at;
-  while (end < statText.length) {
-    const c = statText.charCodeAt(end);
-    if (c < 48 || c > 57) break;
-    end++;
-  }
+  const end = digitsEnd(statText, at);
   // Field 22 is never last (stat has 52 fields); digits running into end-of-text mean a cut read.
-  if (end === at || end >= statText.length) return null;
+  if (end >= statText.length) return null;
   const sep = statText.charCodeAt(end);
   if (sep !== 32 && sep !== 10) return null;
-  return Number(statText.slice(at, end));
+  return parseUint(statText, at, end); // null for an empty field
 }

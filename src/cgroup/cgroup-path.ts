@@ -1,7 +1,8 @@
 // Turning a cgroup path from /proc/<pid>/cgroup into directories under a hierarchy root,
-// and the hierarchical limit walk both readers share. The path comes from a file a
-// container can influence (its cgroup names), so it is validated before any join: it must
-// be absolute and free of '..' segments, or it could name a directory outside the root.
+// the hierarchical limit walk both readers share, and the limit arithmetic (null = no
+// limit, subtraction saturating at 0) that readers and renderers share. The path comes from
+// a file a container can influence (its cgroup names), so it is validated before any join:
+// it must be absolute and free of '..' segments, or it could name a directory outside the root.
 import { LxcfsError } from '../errors.js';
 
 /** Big enough to be "no limit": v1's 9223372036854771712 and its page-rounded variants. */
@@ -29,12 +30,17 @@ export function segmentsOf(path: string): string[] {
  */
 export function cgroupDirs(root: string, path: string): string[] {
   const segments = segmentsOf(path);
-  const base = root.endsWith('/') && root.length > 1 ? root.slice(0, -1) : root;
+  const base = withoutTrailingSlash(root);
   const dirs: string[] = [];
   for (let n = segments.length; n >= 0; n--) {
     dirs.push(n === 0 ? base : `${base}/${segments.slice(0, n).join('/')}`);
   }
   return dirs;
+}
+
+/** A configured root as a prefix for `${root}/…` joins: one trailing '/' dropped, '/' kept. */
+export function withoutTrailingSlash(root: string): string {
+  return root.endsWith('/') && root.length > 1 ? root.slice(0, -1) : root;
 }
 
 /** A limit as the snapshot states it: huge values are "no limit"; negatives cannot be limits. */
@@ -43,7 +49,13 @@ export function normaliseLimit(value: bigint | null): bigint | null {
   return value < 0n ? 0n : value;
 }
 
-/** Smallest limit of `a` and `b`, where null means no limit. */
+/**
+ * The smaller of `a` and `b`, where null means no limit (so it loses to any number); with
+ * one number among the arguments the result is a number.
+ */
+export function minLimit(a: bigint, b: bigint | null): bigint;
+export function minLimit(a: bigint | null, b: bigint): bigint;
+export function minLimit(a: bigint | null, b: bigint | null): bigint | null;
 export function minLimit(a: bigint | null, b: bigint | null): bigint | null {
   if (a === null) return b;
   if (b === null) return a;
@@ -66,7 +78,10 @@ export function hierarchicalLimit(
   return limit;
 }
 
-/** a − b, but never below 0 (kernel counters are read at slightly different moments). */
+/**
+ * a − b, but never below 0: kernel counters are read at slightly different moments, and
+ * lxcfs, subtracting unsigned, shows ~2^64 kB instead.
+ */
 export function saturatingSub(a: bigint, b: bigint): bigint {
   return a > b ? a - b : 0n;
 }

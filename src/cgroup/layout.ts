@@ -2,21 +2,16 @@
 // lives. Detection looks only at directory contents under cgroupRoot — no statfs, no
 // mountinfo — so fixture trees work exactly like /sys/fs/cgroup. Detected once at start;
 // hierarchies do not move while the daemon runs.
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LxcfsError } from '../errors.js';
+import { readOptionalCgroupFile } from './parse-kv.js';
 import type { CgroupLayout, Controller, Hierarchy } from './types.js';
 
 export interface CgroupLayoutInfo {
   readonly kind: CgroupLayout;
   readonly cgroupRoot: string;
   hierarchyOf(c: Controller): Hierarchy | null;
-  /**
-   * v1 hierarchy controller lists as they appear in /proc/<pid>/cgroup, for matching
-   * lines: controller → the comma list of its hierarchy (e.g. cpu → ['cpu', 'cpuacct']).
-   * Controllers on the unified hierarchy, or absent, are not keys.
-   */
-  readonly v1Lists: ReadonlyMap<Controller, readonly string[]>;
 }
 
 /** Every controller a virtual file consults. */
@@ -28,22 +23,16 @@ const NEVER_V2: ReadonlySet<Controller> = new Set<Controller>(['cpuacct', 'blkio
 export function detectLayout(cgroupRoot: string): CgroupLayoutInfo {
   const unified = readControllers(join(cgroupRoot, 'cgroup.controllers'));
   if (unified !== null) return v2Layout(cgroupRoot, unified);
-  const v1 = v1Hierarchies(cgroupRoot);
+  const hierarchies = v1Hierarchies(cgroupRoot);
   const hybridRoot = join(cgroupRoot, 'unified');
   const hybrid = readControllers(join(hybridRoot, 'cgroup.controllers'));
-  const hierarchies = new Map<Controller, Hierarchy>();
-  const v1Lists = new Map<Controller, readonly string[]>();
-  for (const [c, { hierarchy, list }] of v1) {
-    hierarchies.set(c, hierarchy);
-    v1Lists.set(c, list);
-  }
   if (hybrid !== null) {
     const unifiedHierarchy: Hierarchy = Object.freeze({ version: 2, root: hybridRoot });
     for (const c of CONTROLLERS) {
       if (!hierarchies.has(c) && !NEVER_V2.has(c) && hybrid.has(c)) hierarchies.set(c, unifiedHierarchy);
     }
   }
-  return makeInfo(hybrid === null ? 'v1' : 'hybrid', cgroupRoot, hierarchies, v1Lists);
+  return makeInfo(hybrid === null ? 'v1' : 'hybrid', cgroupRoot, hierarchies);
 }
 
 function v2Layout(cgroupRoot: string, controllers: ReadonlySet<string>): CgroupLayoutInfo {
@@ -52,39 +41,25 @@ function v2Layout(cgroupRoot: string, controllers: ReadonlySet<string>): CgroupL
   for (const c of CONTROLLERS) {
     if (!NEVER_V2.has(c) && controllers.has(c)) hierarchies.set(c, hierarchy);
   }
-  return makeInfo('v2', cgroupRoot, hierarchies, new Map());
+  return makeInfo('v2', cgroupRoot, hierarchies);
 }
 
 function makeInfo(
   kind: CgroupLayout,
   cgroupRoot: string,
   hierarchies: ReadonlyMap<Controller, Hierarchy>,
-  v1Lists: ReadonlyMap<Controller, readonly string[]>,
 ): CgroupLayoutInfo {
   return Object.freeze({
     kind,
     cgroupRoot,
-    v1Lists,
     hierarchyOf: (c: Controller): Hierarchy | null => hierarchies.get(c) ?? null,
   });
 }
 
 /** Words of a cgroup.controllers file, or null when there is none (not a cgroup2 root). */
 function readControllers(file: string): ReadonlySet<string> | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
-  }
-  return new Set(text.split(/\s+/).filter((w) => w !== ''));
-}
-
-interface V1Entry {
-  readonly hierarchy: Hierarchy;
-  readonly list: readonly string[];
+  const text = readOptionalCgroupFile(file);
+  return text === undefined ? null : new Set(text.split(/\s+/).filter((w) => w !== ''));
 }
 
 /**
@@ -92,8 +67,9 @@ interface V1Entry {
  * `cpu,cpuacct`) whose name, split on ',', holds the controller and which has cgroup.procs.
  * Real directories win over symlinks, so the reported root is the canonical mount.
  */
-function v1Hierarchies(cgroupRoot: string): Map<Controller, V1Entry> {
-  const found = new Map<Controller, V1Entry & { readonly symlink: boolean }>();
+function v1Hierarchies(cgroupRoot: string): Map<Controller, Hierarchy> {
+  const hierarchies = new Map<Controller, Hierarchy>();
+  const fromSymlink = new Set<Controller>();
   for (const entry of listRoot(cgroupRoot)) {
     const names = entry.name.split(',');
     const controllers = CONTROLLERS.filter((c) => names.includes(c));
@@ -102,16 +78,15 @@ function v1Hierarchies(cgroupRoot: string): Map<Controller, V1Entry> {
     const symlink = entry.isSymbolicLink();
     if (!(entry.isDirectory() || (symlink && isDirectory(dir)))) continue;
     if (!existsSync(join(dir, 'cgroup.procs'))) continue;
-    // a symlink's own name says less than its target's, which is the mount's controller list
-    const list = Object.freeze(symlink ? basename(realpathSync(dir)).split(',') : names);
     const hierarchy: Hierarchy = Object.freeze({ version: 1, root: dir });
     for (const c of controllers) {
-      const previous = found.get(c);
-      if (previous !== undefined && (symlink || !previous.symlink)) continue;
-      found.set(c, { hierarchy, list, symlink });
+      if (hierarchies.has(c) && (symlink || !fromSymlink.has(c))) continue;
+      hierarchies.set(c, hierarchy);
+      if (symlink) fromSymlink.add(c);
+      else fromSymlink.delete(c);
     }
   }
-  return found;
+  return hierarchies;
 }
 
 function listRoot(cgroupRoot: string): Dirent[] {

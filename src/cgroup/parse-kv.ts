@@ -5,20 +5,7 @@
 // become LXCFS_CGROUP_UNREADABLE, unparsable required values LXCFS_PARSE.
 import { readFileSync } from 'node:fs';
 import { LxcfsError } from '../errors.js';
-
-/**
- * A decimal integer with an optional leading '-', else null. BigInt() alone is too
- * lenient for kernel files: it turns '' into 0n and accepts '0x10', ' 12' and '1_0'.
- */
-export function parseDecimal(text: string): bigint | null {
-  const start = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  if (text.length === start) return null;
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-  }
-  return BigInt(text);
-}
+import { parseBigInt } from '../parse/kernel-text.js';
 
 /**
  * "key value" lines → Map, exact keys. Lines without a single separating space, with a
@@ -32,16 +19,16 @@ export function parseKv(text: string, wanted?: ReadonlySet<string>): Map<string,
     if (sp <= 0) continue;
     const key = line.slice(0, sp);
     if (wanted !== undefined && !wanted.has(key)) continue;
-    const value = parseDecimal(trimEnd(line.slice(sp + 1)));
+    const value = parseBigInt(line, sp + 1, contentEnd(line));
     if (value !== null && !out.has(key)) out.set(key, value);
   }
   return out;
 }
 
 // Tolerates a CRLF fixture or a trailing blank, nothing else: the kernel writes neither.
-function trimEnd(s: string): string {
-  const last = s.charCodeAt(s.length - 1);
-  return last === 13 || last === 32 ? s.trimEnd() : s;
+function contentEnd(line: string): number {
+  const last = line.charCodeAt(line.length - 1);
+  return last === 13 || last === 32 ? line.trimEnd().length : line.length;
 }
 
 /** The text of a cgroup file; any failure (ENOENT when a cgroup vanished) is UNREADABLE. */
@@ -54,21 +41,23 @@ export function readCgroupFile(file: string): string {
 }
 
 /**
- * Like readCgroupFile, but undefined when the file does not exist: optional inputs
- * (swap accounting files, the root's missing memory.max) are probed by reading them.
+ * Like readCgroupFile, but undefined when the file does not exist (ENOENT, or ENOTDIR for
+ * a parent that is a file): optional inputs (swap accounting files, the root's missing
+ * memory.max, a cgroup2 root's cgroup.controllers) are probed by reading them.
  */
 export function readOptionalCgroupFile(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
   }
 }
 
 /** A single-integer file's value (trailing newline allowed). */
 export function parseBigintValue(text: string, file: string): bigint {
-  const value = parseDecimal(text.trim());
+  const value = parseBigInt(text.trim());
   if (value === null) throw new LxcfsError('LXCFS_PARSE', `${file}: ${JSON.stringify(text.slice(0, 40))}`);
   return value;
 }
@@ -80,10 +69,6 @@ export function parseLimitValue(text: string, file: string): bigint | null {
 
 export function readBigint(file: string): bigint {
   return parseBigintValue(readCgroupFile(file), file);
-}
-
-export function readLimit(file: string): bigint | null {
-  return parseLimitValue(readCgroupFile(file), file);
 }
 
 export function readKv(file: string, wanted?: ReadonlySet<string>): Map<string, bigint> {

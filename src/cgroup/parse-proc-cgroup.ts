@@ -3,6 +3,7 @@
 // ignored: the file is the kernel's, and a line we cannot read must not cost the others.
 // A path outside the daemon's cgroup namespace ('/..') is an error, never a guess.
 import { LxcfsError } from '../errors.js';
+import { isDigits } from '../parse/kernel-text.js';
 import { CONTROLLERS, type CgroupLayoutInfo } from './layout.js';
 import type { Controller } from './types.js';
 
@@ -14,7 +15,7 @@ export function cgroupPathsOf(procPidCgroupText: string, layout: CgroupLayoutInf
     const first = line.indexOf(':');
     if (first <= 0) continue;
     const second = line.indexOf(':', first + 1);
-    if (second < 0 || !isDecimal(line, 0, first)) continue;
+    if (second < 0 || !isDigits(line, 0, first)) continue;
     const path = line.slice(second + 1); // everything after the second ':' — paths may hold ':' and ' '
     if (path.charCodeAt(0) !== 47 /* / */) continue;
     const list = first + 1 === second ? null : line.slice(first + 1, second).split(',');
@@ -53,12 +54,4 @@ function checkedPath(path: string, c: Controller): string {
 function pruneInitScope(path: string): string {
   if (path === '/init.scope') return '/';
   return path.endsWith('/init.scope') ? path.slice(0, -'/init.scope'.length) : path;
-}
-
-function isDecimal(s: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch < 48 || ch > 57) return false;
-  }
-  return end > start;
 }

@@ -3,7 +3,7 @@
 // (9223372036854771712) becomes null here and nowhere else. memory.stat is read through
 // its hierarchical `total_*` keys. Swap exists only when the kernel accounts it (memsw).
 import { cgroupDirs, hierarchicalLimit, nonNegative, saturatingSub } from './cgroup-path.js';
-import { parseDecimal, readBigint, readKv, readOptionalCgroupFile, parseBigintValue } from './parse-kv.js';
+import { parseBigintValue, readBigint, readKv, readOptionalCgroupFile } from './parse-kv.js';
 import type { Hierarchy, MemorySnapshot, MemoryStat, SwapSnapshot } from './types.js';
 
 const STAT_KEYS: ReadonlySet<string> = new Set([
@@ -77,9 +77,10 @@ function swapV1(dirs: readonly string[], dir: string, memoryUsage: bigint): Swap
 
 /** An unreadable or odd memory.swappiness is not a reason to fail the read: assume swapping. */
 function swappinessIsZero(dir: string): boolean {
+  const file = `${dir}/memory.swappiness`;
   try {
-    const text = readOptionalCgroupFile(`${dir}/memory.swappiness`);
-    return text !== undefined && parseDecimal(text.trim()) === 0n;
+    const text = readOptionalCgroupFile(file);
+    return text !== undefined && parseBigintValue(text, file) === 0n;
   } catch {
     return false;
   }

@@ -1,7 +1,8 @@
-// Number formatting and kB arithmetic shared by the renderers. Everything is bigint:
+// Number formatting and kB conversion shared by the renderers. Everything is bigint:
 // cgroup byte counts exceed 2^53. Invariants: kB conversion truncates (as the kernel and
-// lxcfs do, before any subtraction), subtraction saturates at 0, and no printed value is
-// negative or ≥ 2^64 — procps parses these as unsigned 64-bit numbers.
+// lxcfs do, before any subtraction; saturatingSub and minLimit live with the limit walk in
+// cgroup/cgroup-path.ts), and no printed value is negative or ≥ 2^64 — procps parses these
+// as unsigned 64-bit numbers.
 
 /** Largest value an unsigned 64-bit reader can take. */
 export const U64_MAX = (1n << 64n) - 1n;
@@ -9,15 +10,6 @@ export const U64_MAX = (1n << 64n) - 1n;
 /** Bytes → kB, truncating (the kernel's `>> 10`); a negative count (never valid) → 0. */
 export function kb(bytes: bigint): bigint {
   return bytes > 0n ? bytes / 1024n : 0n;
-}
-
-/** a − b, but never below 0 (lxcfs subtracts unsigned and shows ~2^64 kB instead). */
-export function saturatingSub(a: bigint, b: bigint): bigint {
-  return a > b ? a - b : 0n;
-}
-
-export function minBig(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
 }
 
 /** Clamp into [0, 2^64 − 1]: the one guard that keeps absurd values out of the output. */

@@ -3,9 +3,10 @@
 // before ':') are rewritten from the MemorySnapshot, every other line is copied verbatim.
 // Invariants: MemFree ≤ MemAvailable ≤ MemTotal, 0 < MemTotal ≤ host MemTotal,
 // SwapFree ≤ SwapTotal, no value negative or ≥ 2^64, as many lines as the host file.
-import type { MemorySnapshot } from '../cgroup/types.js';
+import { minLimit, saturatingSub } from '../cgroup/cgroup-path.js';
+import type { MemorySnapshot, MemoryStat } from '../cgroup/types.js';
 import { type HostMeminfo, parseHostMeminfo } from '../host/meminfo.js';
-import { kb, kbLine, minBig, saturatingSub } from './format.js';
+import { kb, kbLine } from './format.js';
 import { swapFigures } from './swap-figures.js';
 import type { GatherContext, HostPath, VirtualFile } from './types.js';
 
@@ -24,24 +25,35 @@ const PAGE_KB = 4n;
 /** label → kB for every line this file virtualises; labels absent here are the host's. */
 export function meminfoValues(input: MeminfoInput): ReadonlyMap<string, bigint> {
   const { host, memory } = input;
+  const swap = swapFigures(host.values.get('SwapTotal') ?? 0n, memory.swap, input.swap);
+  return new Map<string, bigint>([
+    ...memoryFigures(host.memTotalKb, memory),
+    // SwapTotal/SwapFree: the same figures as /proc/swaps (see swap-figures.ts).
+    ['SwapTotal', swap.totalKb],
+    ['SwapFree', swap.freeKb],
+    ...statValues(memory.stat),
+  ]);
+}
+
+/** MemTotal, MemFree, MemAvailable: the limit, the usage and what is reclaimable, in kB. */
+function memoryFigures(hostTotalKb: bigint, memory: MemorySnapshot): Array<[string, bigint]> {
   const s = memory.stat;
-  const limitKb = memory.limit === null ? host.memTotalKb : kb(memory.limit);
-  let memTotal = minBig(limitKb, host.memTotalKb);
+  let memTotal = minLimit(hostTotalKb, memory.limit === null ? null : kb(memory.limit));
   // Documented deviation from lxcfs 5.0.3: MemTotal is never 0 — procps divides by it
   // (lxcfs#389). lxcfs shows the host total for memory.max=0 (Q4); we show one page.
   if (memTotal <= 0n) memTotal = PAGE_KB;
   // Documented deviation from lxcfs 5.0.3: saturating, usage > limit gives MemFree 0
   // instead of an unsigned underflow to ~2^64 kB (Q3).
-  const memFree = memTotal - minBig(kb(memory.usage), memTotal);
+  const memFree = memTotal - minLimit(kb(memory.usage), memTotal);
   // Documented deviation from lxcfs 5.0.3: lxcfs 6.0.6/7.0's MemAvailable (reclaimable
   // file pages and slab, not 5.0.3's MemFree + cache), capped at MemTotal.
-  const memAvailable = minBig(memFree + kb(s.activeFile + s.inactiveFile + s.slabReclaimable), memTotal);
-  const swap = swapFigures(host.values.get('SwapTotal') ?? 0n, memory.swap, input.swap);
+  const memAvailable = minLimit(memFree + kb(s.activeFile + s.inactiveFile + s.slabReclaimable), memTotal);
+  return [['MemTotal', memTotal], ['MemFree', memFree], ['MemAvailable', memAvailable]];
+}
 
-  const values = new Map<string, bigint>([
-    ['MemTotal', memTotal],
-    ['MemFree', memFree],
-    ['MemAvailable', memAvailable],
+/** The lines that are memory.stat figures converted to kB. */
+function statValues(s: MemoryStat): Array<[string, bigint]> {
+  const values: Array<[string, bigint]> = [
     ['Buffers', 0n],
     ['Cached', kb(s.cache)],
     ['SwapCached', 0n],
@@ -52,9 +64,6 @@ export function meminfoValues(input: MeminfoInput): ReadonlyMap<string, bigint> 
     ['Active(file)', kb(s.activeFile)],
     ['Inactive(file)', kb(s.inactiveFile)],
     ['Unevictable', kb(s.unevictable)],
-    // SwapTotal/SwapFree: the same figures as /proc/swaps (see swap-figures.ts).
-    ['SwapTotal', swap.totalKb],
-    ['SwapFree', swap.freeKb],
     // Documented deviation from lxcfs 5.0.3: on v2 Mapped/Dirty/Writeback are real
     // (file_mapped/file_dirty/file_writeback); lxcfs's prefix parsing left them 0 (Q2).
     ['Dirty', kb(s.dirty)],
@@ -74,13 +83,13 @@ export function meminfoValues(input: MeminfoInput): ReadonlyMap<string, bigint> 
     ['ShmemHugePages', kb(s.shmemHuge)],
     ['ShmemPmdMapped', 0n],
     // Zswap/Zswapped: host passthrough, as lxcfs 5.0 (not listed here).
-  ]);
+  ];
   // Documented deviation from lxcfs 5.0.3: on v2 these come from memory.stat
   // (kernel_stack, pagetables, file_thp) instead of the host's lines (Q5, lxcfs#222).
   // null (v1) keeps the host line.
-  if (s.kernelStack !== null) values.set('KernelStack', kb(s.kernelStack));
-  if (s.pageTables !== null) values.set('PageTables', kb(s.pageTables));
-  if (s.fileHuge !== null) values.set('FileHugePages', kb(s.fileHuge));
+  if (s.kernelStack !== null) values.push(['KernelStack', kb(s.kernelStack)]);
+  if (s.pageTables !== null) values.push(['PageTables', kb(s.pageTables)]);
+  if (s.fileHuge !== null) values.push(['FileHugePages', kb(s.fileHuge)]);
   return values;
 }
 

@@ -1,8 +1,9 @@
 // The one swap computation behind both /proc/meminfo (SwapTotal/SwapFree) and /proc/swaps
 // (Size/Used), so the two files can never disagree (spec §3.3, §4; issue 4 in §17).
 // Invariants: used ≤ total ≤ host SwapTotal, free = total − used, all in kB within [0, 2^64).
+import { minLimit } from '../cgroup/cgroup-path.js';
 import type { SwapSnapshot } from '../cgroup/types.js';
-import { clampU64, kb, minBig } from './format.js';
+import { clampU64, kb } from './format.js';
 
 export interface SwapFigures {
   readonly totalKb: bigint;
@@ -24,10 +25,10 @@ export function swapFigures(hostSwapTotalKb: bigint, swap: SwapSnapshot | null, 
   // max). On v1 (max = memsw limit) lxcfs computes min(HS, (memsw − limit)/1024 + MemTotal)
   // with MemTotal capped at host RAM, and /proc/swaps uses the uncapped limit instead, so
   // the files can disagree; on v2 5.0.3 never shows swap at all (Q20).
-  const totalKb = swap.max === null ? host : minBig(host, kb(swap.max));
+  const totalKb = minLimit(host, swap.max === null ? null : kb(swap.max));
   // Documented deviation from lxcfs 5.0.3: used is clamped to total, so SwapFree saturates
   // at 0 (lxcfs subtracts unsigned and shows ~2^64 kB free, issue #695) and /proc/swaps
   // never shows Used > Size.
-  const usedKb = minBig(kb(swap.usage), totalKb);
+  const usedKb = minLimit(kb(swap.usage), totalKb);
   return { totalKb, usedKb, freeKb: totalKb - usedKb };
 }

@@ -3,6 +3,7 @@
 // matched exactly — lxcfs's first-matching-prefix parsing is what made AnonHugePages
 // always 0 (quirk Q1). Allocation-light: one split, a character scan per line, no regex.
 import { LxcfsError } from '../errors.js';
+import { lineValue, parseBigUint } from '../parse/kernel-text.js';
 
 export interface HostMeminfo {
   /** The host file's lines in host order, without their newlines. */
@@ -19,25 +20,14 @@ export interface HostMeminfo {
   readonly memTotalKb: bigint;
 }
 
-const CODE_0 = 48;
-const CODE_9 = 57;
-
 /**
- * The number after the colon at `colon` in `line`: blanks, digits, then end of line or
- * ` kB`. null when the rest of the line is anything else.
+ * The value from `start` on (just after a label's colon): blanks, digits, then the end or
+ * ` kB`. null when it is anything else (no sign, no other unit, nothing after ` kB`).
  */
-function valueAfter(line: string, colon: number): bigint | null {
-  let i = colon + 1;
-  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
-  const start = i;
-  while (i < line.length) {
-    const c = line.charCodeAt(i);
-    if (c < CODE_0 || c > CODE_9) break;
-    i++;
-  }
-  if (i === start) return null;
-  if (i !== line.length && !(i + 3 === line.length && line.startsWith(' kB', i))) return null;
-  return BigInt(line.slice(start, i));
+function valueFrom(text: string, start: number): bigint | null {
+  let i = start;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return parseBigUint(text, i, text.endsWith(' kB') ? text.length - 3 : text.length);
 }
 
 /** Parse host /proc/meminfo text. Throws LxcfsError LXCFS_PARSE when MemTotal is missing. */
@@ -56,7 +46,7 @@ export function parseHostMeminfo(text: string): HostMeminfo {
     const label = line.slice(0, colon);
     labels[n] = label;
     if (values.has(label)) continue;
-    const value = valueAfter(line, colon);
+    const value = valueFrom(line, colon + 1);
     if (value !== null) values.set(label, value);
   }
   const memTotalKb = values.get('MemTotal');
@@ -69,16 +59,6 @@ export function parseHostMeminfo(text: string): HostMeminfo {
  * /proc/swaps). null when the label is absent or its value does not parse.
  */
 export function findMeminfoValue(text: string, label: string): bigint | null {
-  const key = `${label}:`;
-  let start: number;
-  if (text.startsWith(key)) {
-    start = 0;
-  } else {
-    const at = text.indexOf(`\n${key}`);
-    if (at === -1) return null;
-    start = at + 1;
-  }
-  const end = text.indexOf('\n', start);
-  const line = end === -1 ? text.slice(start) : text.slice(start, end);
-  return valueAfter(line, key.length - 1);
+  const value = lineValue(text, `${label}:`, 'newline-or-end');
+  return value === null ? null : valueFrom(value, 0);
 }

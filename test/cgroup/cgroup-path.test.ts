@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   cgroupDirs, hierarchicalLimit, minLimit, nonNegative, normaliseLimit, saturatingSub, segmentsOf,
+  withoutTrailingSlash,
 } from '../../src/cgroup/cgroup-path.js';
 
 t.test('segmentsOf normalises harmless forms', async (t) => {
@@ -15,6 +16,14 @@ t.test('segmentsOf rejects paths that could leave the hierarchy root', async (t)
   for (const bad of ['', 'a/b', '../x', '/..', '/../x', '/a/../../etc', '/a/..', '/a\0b']) {
     t.throws(() => segmentsOf(bad), { code: 'LXCFS_CGROUP_OUTSIDE_NS' }, JSON.stringify(bad));
   }
+});
+
+t.test('withoutTrailingSlash drops one trailing slash, never the root', async (t) => {
+  t.equal(withoutTrailingSlash('/proc/'), '/proc');
+  t.equal(withoutTrailingSlash('/proc'), '/proc');
+  t.equal(withoutTrailingSlash('/'), '/');
+  t.equal(withoutTrailingSlash('/a//'), '/a/', 'only one');
+  t.equal(withoutTrailingSlash(''), '');
 });
 
 t.test('cgroupDirs lists the cgroup, then each ancestor up to the root', async (t) => {
@@ -37,8 +46,11 @@ t.test('limit arithmetic', async (t) => {
   t.equal(minLimit(5n, null), 5n);
   t.equal(minLimit(null, 5n), 5n);
   t.equal(minLimit(7n, 5n), 5n);
+  t.equal(minLimit(3n, 5n), 3n);
+  t.equal(minLimit(5n, 5n), 5n);
   t.equal(saturatingSub(5n, 7n), 0n);
   t.equal(saturatingSub(7n, 5n), 2n);
+  t.equal(saturatingSub(3n, 3n), 0n);
   t.equal(nonNegative(-4n), 0n);
   t.equal(nonNegative(4n), 4n);
 });

@@ -22,9 +22,6 @@ t.test('v1 fixture: co-mounted cpu,cpuacct reached through systemd symlinks', as
   t.same(roots(root, layout), {
     memory: 'v1:/memory', cpu: 'v1:/cpu,cpuacct', cpuacct: 'v1:/cpu,cpuacct', cpuset: 'v1:/cpuset', blkio: 'v1:/blkio',
   }, 'the real directory wins over the symlinks');
-  t.same(layout.v1Lists.get('cpu'), ['cpu', 'cpuacct']);
-  t.same(layout.v1Lists.get('cpuacct'), ['cpu', 'cpuacct']);
-  t.same(layout.v1Lists.get('memory'), ['memory']);
 });
 
 t.test('hybrid fixture (this machine): separate v1 hierarchies, unified without memory/cpu', async (t) => {
@@ -34,7 +31,6 @@ t.test('hybrid fixture (this machine): separate v1 hierarchies, unified without 
   t.same(roots(root, layout), {
     memory: 'v1:/memory', cpu: 'v1:/cpu', cpuacct: 'v1:/cpuacct', cpuset: 'v1:/cpuset', blkio: 'v1:/blkio',
   });
-  t.same(layout.v1Lists.get('cpu'), ['cpu']);
 });
 
 t.test('v2 fixture: controllers from cgroup.controllers; cpuacct and blkio are never v2 names', async (t) => {
@@ -42,7 +38,6 @@ t.test('v2 fixture: controllers from cgroup.controllers; cpuacct and blkio are n
   const layout = detectLayout(root);
   t.equal(layout.kind, 'v2');
   t.same(roots(root, layout), { memory: 'v2:', cpu: 'v2:', cpuacct: null, cpuset: 'v2:', blkio: null });
-  t.equal(layout.v1Lists.size, 0);
 });
 
 t.test('v2 without the memory controller enabled at the root', async (t) => {
@@ -64,7 +59,6 @@ t.test('hybrid: a controller only on the unified hierarchy maps there', async (t
   t.same(roots(root, layout), {
     memory: 'v1:/memory', cpu: 'v1:/cpu,cpuacct', cpuacct: 'v1:/cpu,cpuacct', cpuset: 'v2:/unified', blkio: null,
   }, 'memory stays on v1 although unified lists it; blkio is not io');
-  t.equal(layout.v1Lists.has('cpuset'), false);
 });
 
 t.test('v1 edge cases: no cgroup.procs, dangling symlink, symlink only, unrelated dirs', async (t) => {
@@ -83,7 +77,12 @@ t.test('v1 edge cases: no cgroup.procs, dangling symlink, symlink only, unrelate
   t.same(roots(root, layout), {
     memory: null, cpu: 'v1:/cpu,cpuacct', cpuacct: 'v1:/cpu,cpuacct', cpuset: null, blkio: 'v1:/blkio',
   });
-  t.same(layout.v1Lists.get('blkio'), ['blkio-real'], 'the list is the mount target\'s name');
+});
+
+t.test('a `unified` that is a file is no cgroup2 mount: v1', async (t) => {
+  const layout = detectLayout(t.testdir({ memory: { 'cgroup.procs': '' }, unified: 'x' }));
+  t.equal(layout.kind, 'v1');
+  t.equal(layout.hierarchyOf('memory')?.version, 1);
 });
 
 t.test('an empty root is v1 with nothing; a missing root is an error', async (t) => {

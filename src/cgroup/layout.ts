@@ -15,10 +15,13 @@ export interface CgroupLayoutInfo {
 }
 
 /** Every controller a virtual file consults. */
-export const CONTROLLERS: readonly Controller[] = Object.freeze(['memory', 'cpu', 'cpuacct', 'cpuset', 'blkio']);
+export const CONTROLLERS: readonly Controller[] = Object.freeze(['memory', 'cpu', 'cpuacct', 'cpuset', 'blkio', 'io']);
 
 /** v1-only names: the kernel calls them io and (part of) cpu on v2; lxcfs never translates. */
 const NEVER_V2: ReadonlySet<Controller> = new Set<Controller>(['cpuacct', 'blkio']);
+
+/** v2-only name: v1 calls the block controller blkio, so a v1 directory named `io` is not one. */
+const NEVER_V1: ReadonlySet<Controller> = new Set<Controller>(['io']);
 
 export function detectLayout(cgroupRoot: string): CgroupLayoutInfo {
   const unified = readControllers(join(cgroupRoot, 'cgroup.controllers'));
@@ -72,7 +75,7 @@ function v1Hierarchies(cgroupRoot: string): Map<Controller, Hierarchy> {
   const fromSymlink = new Set<Controller>();
   for (const entry of listRoot(cgroupRoot)) {
     const names = entry.name.split(',');
-    const controllers = CONTROLLERS.filter((c) => names.includes(c));
+    const controllers = CONTROLLERS.filter((c) => !NEVER_V1.has(c) && names.includes(c));
     if (controllers.length === 0) continue;
     const dir = join(cgroupRoot, entry.name);
     const symlink = entry.isSymbolicLink();

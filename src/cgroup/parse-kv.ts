@@ -2,8 +2,9 @@
 // and single-value files (memory.current, memory.max, memory.limit_in_bytes). Keys match
 // exactly — lxcfs's prefix matching made AnonHugePages (v1) and Mapped (v2) always 0 —
 // and a value that is not a decimal integer is skipped, never guessed. I/O failures
-// become LXCFS_CGROUP_UNREADABLE, unparsable required values LXCFS_PARSE.
-import { readFileSync } from 'node:fs';
+// become LXCFS_CGROUP_UNREADABLE, unparsable required values LXCFS_PARSE. Also the small
+// I/O helpers every reader shares (complete lines, "does this cgroup still exist").
+import { readFileSync, statSync } from 'node:fs';
 import { LxcfsError } from '../errors.js';
 import { parseBigInt } from '../parse/kernel-text.js';
 
@@ -73,4 +74,28 @@ export function readBigint(file: string): bigint {
 
 export function readKv(file: string, wanted?: ReadonlySet<string>): Map<string, bigint> {
   return parseKv(readCgroupFile(file), wanted);
+}
+
+/**
+ * The complete lines of a cgroup file: the text after the last '\n' is dropped, because the
+ * kernel ends every line with one, so an unterminated tail is a cut read whose last number
+ * may be short — better absent than wrong.
+ */
+export function completeLines(text: string): string[] {
+  const lines = text.split('\n');
+  lines.pop(); // '' after a final '\n', else the cut tail
+  return lines;
+}
+
+/**
+ * Throws LXCFS_CGROUP_UNREADABLE unless `dir` exists. For readers that skip levels whose
+ * optional files are absent: a vanished cgroup must fail, not borrow its parent's values.
+ */
+export function requireCgroupDir(dir: string): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+  } catch (err) {
+    throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', dir, { cause: err });
+  }
+  throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', `${dir}: not a directory`);
 }

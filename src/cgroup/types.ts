@@ -5,8 +5,8 @@
 
 export type CgroupLayout = 'v1' | 'hybrid' | 'v2';
 
-/** Controllers the virtual files consult. */
-export type Controller = 'memory' | 'cpu' | 'cpuacct' | 'cpuset' | 'blkio';
+/** Controllers the virtual files consult ('io' is v2's name for what v1 calls blkio). */
+export type Controller = 'memory' | 'cpu' | 'cpuacct' | 'cpuset' | 'blkio' | 'io';
 
 /** Where a controller lives: a v1 hierarchy directory or the unified (v2) one. */
 export interface Hierarchy {
@@ -56,4 +56,56 @@ export interface MemorySnapshot {
   readonly stat: MemoryStat;
   /** null when the kernel does not account swap for cgroups. */
   readonly swap: SwapSnapshot | null;
+}
+
+/** The CPUs a container may use: the cpuset and cpu (CFS quota) controllers. */
+export interface CpuLimits {
+  /**
+   * CPU ids from cpuset.cpus (v2: else cpuset.cpus.effective; both: else the nearest
+   * ancestor with a non-empty value), ascending and unique. null when there is no cpuset
+   * hierarchy for the caller: every host CPU is visible.
+   */
+  readonly cpus: readonly number[] | null;
+  /**
+   * CFS quota in CPUs (quota / period, e.g. 0.5 or 1.5): the minimum over the cpu cgroup
+   * and its ancestors (the root only when the cgroup is the root). null = no quota.
+   */
+  readonly quota: number | null;
+}
+
+/** CPU time in nanoseconds. */
+export interface CpuTime {
+  readonly user: bigint;
+  readonly system: bigint;
+}
+
+/** CPU time a cgroup and its descendants have used. */
+export interface CpuUsage {
+  /**
+   * v1 cpuacct.usage_all, indexed by CPU id (the usage_percpu fallback reports each
+   * CPU's total as user and as system, as lxcfs does). null on v2: no per-CPU accounting.
+   */
+  readonly perCpu: readonly CpuTime[] | null;
+  /** Whole-cgroup totals: v1 the per-CPU sums, v2 cpu.stat user_usec/system_usec × 1000. */
+  readonly total: CpuTime;
+}
+
+/** One block device's I/O by a cgroup (v1 blkio, v2 io.stat); fields absent at the source are 0. */
+export interface IoDeviceStats {
+  readonly major: number;
+  readonly minor: number;
+  readonly reads: bigint;
+  readonly readBytes: bigint;
+  readonly readsMerged: bigint;
+  readonly readTimeMs: bigint;
+  readonly writes: bigint;
+  readonly writeBytes: bigint;
+  readonly writesMerged: bigint;
+  readonly writeTimeMs: bigint;
+  readonly discards: bigint;
+  readonly discardBytes: bigint;
+  readonly discardsMerged: bigint;
+  readonly discardTimeMs: bigint;
+  /** Milliseconds spent doing I/O (CFQ-era v1 io_service_time Total); 0 elsewhere. */
+  readonly ioTimeMs: bigint;
 }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LxcfsError } from '../../src/errors.js';
 import {
-  parseBigintValue, parseKv, parseLimitValue, readBigint, readCgroupFile, readKv, readOptionalCgroupFile,
+  completeLines, parseBigintValue, parseKv, parseLimitValue, readBigint, readCgroupFile, readKv, readOptionalCgroupFile,
+  requireCgroupDir,
 } from '../../src/cgroup/parse-kv.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
@@ -80,4 +81,19 @@ t.test('file readers map failures to stable codes', async (t) => {
   t.throws(() => readBigint(join(dir, 'garbage')), { code: 'LXCFS_PARSE' });
   // EISDIR is not "absent": optional reads still report it
   t.throws(() => readOptionalCgroupFile(dir), { code: 'LXCFS_CGROUP_UNREADABLE', cause: { code: 'EISDIR' } });
+});
+
+t.test('completeLines: the text after the last newline is a cut read and dropped', async (t) => {
+  t.same(completeLines('a\nb\n'), ['a', 'b']);
+  t.same(completeLines('a\nb'), ['a']);
+  t.same(completeLines('a\n\nb\n'), ['a', '', 'b']);
+  t.same(completeLines(''), []);
+  t.same(completeLines('no newline'), []);
+});
+
+t.test('requireCgroupDir: a directory passes; missing or a file → UNREADABLE', async (t) => {
+  const dir = t.testdir({ sub: {}, file: 'x' });
+  t.doesNotThrow(() => requireCgroupDir(join(dir, 'sub')));
+  t.throws(() => requireCgroupDir(join(dir, 'gone')), { code: 'LXCFS_CGROUP_UNREADABLE', cause: { code: 'ENOENT' } });
+  t.throws(() => requireCgroupDir(join(dir, 'file')), { code: 'LXCFS_CGROUP_UNREADABLE' });
 });

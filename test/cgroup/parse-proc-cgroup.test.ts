@@ -59,10 +59,21 @@ t.test('hybrid: a controller on the unified hierarchy takes the 0:: line', async
   t.same(Object.fromEntries(paths), { memory: '/m', cpuset: '/u/x' });
 });
 
-t.test('v2: the 0:: line for every enabled controller, none for cpuacct/blkio', async (t) => {
+t.test('v2: the 0:: line for every enabled controller (io included), none for cpuacct/blkio', async (t) => {
   const pod = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod7c1e4f2a_93b8_4d5e_a6f1_2b9c8d7e6f50.slice/cri-containerd-9e8d.scope';
   const paths = cgroupPathsOf(`0::${pod}\n`, v2);
-  t.same(Object.fromEntries(paths), { memory: pod, cpu: pod, cpuset: pod });
+  t.same(Object.fromEntries(paths), { memory: pod, cpu: pod, cpuset: pod, io: pod });
+});
+
+t.test('hybrid: io only from the 0:: line, and only when unified lists io', async (t) => {
+  const text = '7:blkio:/b\n1:name=systemd:/s\n0::/u\n';
+  t.equal(cgroupPathsOf(text, hybrid).has('io'), false, 'this machine: blkio on v1, no io');
+  t.equal(cgroupPathsOf(text, hybrid).get('blkio'), '/b');
+  const withIo = detectLayout(t.testdir({
+    memory: { 'cgroup.procs': '' },
+    unified: { 'cgroup.controllers': 'io\n', 'cgroup.procs': '' },
+  }));
+  t.same(Object.fromEntries(cgroupPathsOf('6:memory:/m\n3:io:/not-v1\n0::/u/x\n', withIo)), { memory: '/m', io: '/u/x' });
 });
 
 t.test('paths keep spaces and colons (everything after the second colon)', async (t) => {

@@ -13,7 +13,9 @@ import type { CgroupLayout } from './cgroup/types.js';
 import { LxcfsError } from './errors.js';
 import { FileRenderer } from './files/content.js';
 import { contextFactory } from './files/gather-context.js';
-import type { RenderOptions } from './files/types.js';
+import type { RenderOptions, Services } from './files/types.js';
+import { CpuView } from './services/cpu-view.js';
+import { LoadavgSampler } from './services/loadavg.js';
 import { hostFileReader } from './files/host-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
@@ -40,6 +42,7 @@ interface Running {
   readonly device: FuseDevice;
   /** Settles `closed`; the kernel calls it through the device, stop() with 0. */
   readonly endConnection: (errno: number) => void;
+  readonly services: Services;
 }
 
 export class Daemon {
@@ -72,7 +75,7 @@ export class Daemon {
     if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
-    const { renderer, layout } = buildRenderer(options, logger);
+    const { renderer, layout, services } = buildRenderer(options, logger);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
     const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
@@ -92,8 +95,9 @@ export class Daemon {
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
       device.start((raw) => session.handle(raw), endConnection);
+      services.loadavg?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device, endConnection }, deps, closed);
+      return new Daemon({ mountpoint, mountId, pidfile, device, endConnection, services }, deps, closed);
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
       device?.close();
@@ -106,7 +110,8 @@ export class Daemon {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    const { mountpoint, mountId, device, pidfile, endConnection } = this.#run;
+    const { mountpoint, mountId, device, pidfile, endConnection, services } = this.#run;
+    services.loadavg?.stop();
     if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
     try {
       device.close();
@@ -135,18 +140,32 @@ export class Daemon {
   }
 }
 
+export interface Content {
+  readonly renderer: FileRenderer;
+  readonly layout: CgroupLayout;
+  /** Stateful views; the load-average sampler runs only while the daemon is mounted. */
+  readonly services: Services;
+}
+
 /**
  * The content side of the daemon: cgroup layout, caller resolution, readers and host
  * files wired into a FileRenderer. Everything that reads the roots happens here, before
  * anything is mounted, so bad roots fail start-up cleanly.
  */
-export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger): { renderer: FileRenderer; layout: CgroupLayout } {
+export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger): Content {
   try {
     const layout = detectLayout(options.cgroupRoot);
     const hostFile = hostFileReader(options);
     const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot }), layout);
-    const contextFor = contextFactory({ options: options.render, caller, reader: cgroupReaderFor(layout), hostFile });
-    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind };
+    const reader = cgroupReaderFor(layout);
+    const services: Services = {
+      cpuView: new CpuView(),
+      loadavg: options.render.loadavg
+        ? new LoadavgSampler({ cgroups: reader, procRoot: options.procRoot, onError: (err) => logger.error({ err }, 'loadavg tick failed') })
+        : null,
+    };
+    const contextFor = contextFactory({ options: options.render, caller, reader, services, hostFile });
+    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind, services };
   } catch (err) {
     if (err instanceof LxcfsError) throw err;
     throw new LxcfsError('LXCFS_HOST_UNREADABLE', (err as Error).message, { cause: err });

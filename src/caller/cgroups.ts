@@ -20,6 +20,11 @@ export class CallerCgroups {
     this.#layout = layout;
   }
 
+  /** Host pid of the init of the caller's pid namespace (the caller itself in ours). */
+  initOf(pid: number): number {
+    return this.#init.initOf(pid);
+  }
+
   /** Path of the caller's container cgroup for `controller`, relative to its hierarchy. */
   pathOf(pid: number, controller: Controller): string {
     const initPid = this.#init.initOf(pid);

@@ -4,10 +4,11 @@
 // controller (read from /proc every time: processes move between cgroups) → snapshot.
 import type { Controller } from '../cgroup/types.js';
 import type { CgroupReader } from '../cgroup/reader.js';
-import type { GatherContext, HostPath, RenderOptions } from './types.js';
+import type { GatherContext, HostPath, RenderOptions, Services } from './types.js';
 
-/** The caller's container cgroup per controller (CallerCgroups in the daemon). */
+/** The caller's container: its init and its cgroup per controller (CallerCgroups in the daemon). */
 export interface CallerPaths {
+  initOf(pid: number): number;
   pathOf(pid: number, controller: Controller): string;
 }
 
@@ -15,14 +16,25 @@ export interface GatherDeps {
   readonly options: RenderOptions;
   readonly caller: CallerPaths;
   readonly reader: CgroupReader;
+  readonly services: Services;
   hostFile(file: HostPath): string;
 }
 
 export function contextFactory(deps: GatherDeps): (pid: number) => GatherContext {
-  return (pid) => ({
-    pid,
-    options: deps.options,
-    hostFile: deps.hostFile,
-    memory: () => deps.reader.memory(deps.caller.pathOf(pid, 'memory')),
-  });
+  const { caller, reader } = deps;
+  return (pid) => {
+    const pathOf = (controller: Controller) => caller.pathOf(pid, controller);
+    return {
+      pid,
+      options: deps.options,
+      services: deps.services,
+      hostFile: deps.hostFile,
+      memory: () => reader.memory(pathOf),
+      cpuLimits: () => reader.cpuLimits(pathOf),
+      cpuUsage: () => reader.cpuUsage(pathOf),
+      io: () => reader.io(pathOf),
+      initPid: () => caller.initOf(pid),
+      cgroupPath: pathOf,
+    };
+  };
 }

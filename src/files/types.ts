@@ -2,7 +2,9 @@
 // when it cannot be computed, how to gather its inputs (I/O allowed, may throw) and how
 // to render them (pure). The FUSE tree, docs and manifests derive from the registry of
 // these (registry.ts); nothing else lists file names.
-import type { MemorySnapshot } from '../cgroup/types.js';
+import type { Controller, CpuLimits, CpuUsage, IoDeviceStats, MemorySnapshot } from '../cgroup/types.js';
+import type { CpuView } from '../services/cpu-view.js';
+import type { LoadavgSampler } from '../services/loadavg.js';
 
 export interface RenderOptions {
   /** false with -u/--disable-swap: SwapTotal/SwapFree 0, /proc/swaps header only. */
@@ -31,6 +33,25 @@ export interface GatherContext {
   hostFile(file: HostPath): string;
   /** Memory snapshot of the caller's container. Throws LxcfsError when unknowable. */
   memory(): MemorySnapshot;
+  /** cpuset CPUs and CFS quota of the caller's container. */
+  cpuLimits(): CpuLimits;
+  /** CPU time the caller's container has used (v1 cpuacct, v2 cpu.stat). */
+  cpuUsage(): CpuUsage;
+  /** Block I/O of the caller's container per device (v1 blkio, v2 io.stat). */
+  io(): readonly IoDeviceStats[];
+  /** Host pid of the init of the caller's pid namespace (the caller itself in ours). */
+  initPid(): number;
+  /** The caller's cgroup path for a controller: the key of per-container state. */
+  cgroupPath(controller: Controller): string;
+  /** Daemon-wide stateful views, shared by all readers of a container. */
+  readonly services: Services;
+}
+
+export interface Services {
+  /** Per-container /proc/stat views (--enable-cfs on v1, and always on v2). */
+  readonly cpuView: CpuView;
+  /** Per-container load averages; null without -l (then /proc/loadavg is the host's). */
+  readonly loadavg: LoadavgSampler | null;
 }
 
 export interface VirtualFile<Input = unknown> {

@@ -5,17 +5,13 @@ import { LxcfsError } from '../../src/errors.js';
 import { FileRenderer } from '../../src/files/content.js';
 import { hostFileReader } from '../../src/files/host-files.js';
 import type { GatherContext, HostPath, VirtualFile } from '../../src/files/types.js';
+import { fakeContext } from '../helpers/fake-context.js';
 import { RecordingLogger } from '../helpers/fuse-requests.js';
 
 const HOST_MEMINFO = 'MemTotal:       16384000 kB\nMemFree:         8192000 kB\n';
 
 function context(pid: number): GatherContext {
-  return {
-    pid,
-    options: { swap: true, cfs: false, loadavg: false },
-    hostFile: () => { throw new Error('not used'); },
-    memory: () => { throw new Error('not used'); },
-  };
+  return fakeContext({ pid });
 }
 
 function virtualFile(gather: (ctx: GatherContext) => unknown, render: (input: unknown) => string): VirtualFile {

@@ -1,138 +1,88 @@
-// contextFactory: a GatherContext per request whose memory() resolves caller → cgroup path →
-// snapshot lazily (nothing until a file asks) and afresh on every call (processes move,
-// limits change in place). Fakes count and order every call.
+// contextFactory: what a file's gather() may ask about its caller, resolved lazily and
+// afresh on every call — nothing is looked up until asked, nothing is remembered.
 import t from 'tap';
-import type { CgroupReader } from '../../src/cgroup/reader.js';
-import type { Controller, MemorySnapshot } from '../../src/cgroup/types.js';
-import { LxcfsError } from '../../src/errors.js';
-import { contextFactory, type GatherDeps } from '../../src/files/gather-context.js';
-import type { HostPath, RenderOptions } from '../../src/files/types.js';
+import type { CgroupReader, PathOf } from '../../src/cgroup/reader.js';
+import type { Controller, CpuLimits, CpuUsage, IoDeviceStats, MemorySnapshot } from '../../src/cgroup/types.js';
+import { contextFactory, type CallerPaths } from '../../src/files/gather-context.js';
+import type { HostPath, RenderOptions, Services } from '../../src/files/types.js';
 
-const OPTIONS: RenderOptions = Object.freeze({ swap: false, cfs: true, loadavg: false });
+const OPTIONS: RenderOptions = { swap: false, cfs: true, loadavg: false };
+const SERVICES = { cpuView: {}, loadavg: null } as unknown as Services;
+const LIMITS: CpuLimits = { cpus: [1], quota: 0.5 };
+const USAGE: CpuUsage = { perCpu: null, total: { user: 1n, system: 2n } };
+const MEMORY = { limit: 1n } as unknown as MemorySnapshot;
+const IO: IoDeviceStats[] = [];
 
-function snapshot(limit: bigint): MemorySnapshot {
-  const zero = {
-    cache: 0n, shmem: 0n, mapped: 0n, dirty: 0n, writeback: 0n, activeAnon: 0n, inactiveAnon: 0n, activeFile: 0n,
-    inactiveFile: 0n, unevictable: 0n, anonHuge: 0n, shmemHuge: 0n, slab: 0n, slabReclaimable: 0n,
-    slabUnreclaimable: 0n, kernelStack: null, pageTables: null, fileHuge: null,
-  };
-  return { limit, usage: 1n, stat: zero, swap: null };
-}
-
-interface Fakes {
-  deps: GatherDeps;
-  /** Every call, in order: "pathOf <pid> <controller>", "memory <path>", "hostFile <root>:<path>". */
-  calls: string[];
-  /** The path pathOf answers for a pid; changes take effect on the next call. */
-  paths: Map<number, string>;
-  pathOfError?: Error;
-}
-
-function fakes(): Fakes {
+function setup() {
   const calls: string[] = [];
-  const paths = new Map<number, string>([[42, '/docker/a'], [43, '/docker/b']]);
-  let snapshots = 0;
-  const f: Fakes = {
-    calls,
-    paths,
-    deps: {
-      options: OPTIONS,
-      caller: {
-        pathOf(pid: number, controller: Controller): string {
-          calls.push(`pathOf ${pid} ${controller}`);
-          if (f.pathOfError !== undefined) throw f.pathOfError;
-          const path = paths.get(pid);
-          if (path === undefined) throw new LxcfsError('LXCFS_CALLER_GONE', `pid ${pid}`);
-          return path;
-        },
-      },
-      reader: {
-        memory(path: string): MemorySnapshot {
-          calls.push(`memory ${path}`);
-          return snapshot(BigInt(++snapshots));
-        },
-      } satisfies CgroupReader,
-      hostFile(file: HostPath): string {
-        calls.push(`hostFile ${file.root}:${file.path}`);
-        return `text of ${file.root}/${file.path}\n`;
-      },
-    },
+  const caller: CallerPaths = {
+    initOf(pid) { calls.push(`initOf ${pid}`); return 1000 + pid; },
+    pathOf(pid, controller) { calls.push(`pathOf ${pid} ${controller}`); return `/${controller}/${pid}`; },
   };
-  return f;
+  const ask = (what: string, pathOf: PathOf, controller: Controller) => calls.push(`${what} ${pathOf(controller)}`);
+  const reader: CgroupReader = {
+    memory(pathOf) { ask('memory', pathOf, 'memory'); return MEMORY; },
+    cpuLimits(pathOf) { ask('cpuLimits', pathOf, 'cpuset'); return LIMITS; },
+    cpuUsage(pathOf) { ask('cpuUsage', pathOf, 'cpuacct'); return USAGE; },
+    io(pathOf) { ask('io', pathOf, 'blkio'); return IO; },
+    procs() { throw new Error('not used by contexts'); },
+  };
+  const hostFile = (file: HostPath) => `host ${file.root}/${file.path}`;
+  return { calls, contextFor: contextFactory({ options: OPTIONS, caller, reader, services: SERVICES, hostFile }) };
 }
 
-t.test('pid and options are the ones given', async (t) => {
-  const f = fakes();
-  const contextFor = contextFactory(f.deps);
-  const a = contextFor(42);
-  const b = contextFor(7);
-  t.equal(a.pid, 42);
-  t.equal(b.pid, 7);
-  t.equal(a.options, OPTIONS, 'the very options object');
-  t.equal(b.options, OPTIONS);
-  t.not(a, b, 'one context per request');
-  t.same(f.calls, [], 'building contexts reads nothing');
+t.test('pid, options, services and hostFile are passed through', async (t) => {
+  const { contextFor } = setup();
+  const ctx = contextFor(7);
+  t.equal(ctx.pid, 7);
+  t.equal(ctx.options, OPTIONS);
+  t.equal(ctx.services, SERVICES);
+  t.equal(ctx.hostFile({ root: 'proc', path: 'meminfo' }), 'host proc/meminfo');
 });
 
-t.test('memory(): pathOf(pid, "memory") then reader.memory(path), lazily', async (t) => {
-  const f = fakes();
-  const ctx = contextFactory(f.deps)(42);
-  t.same(f.calls, [], 'nothing before memory() is called');
-  const snap = ctx.memory();
-  t.same(f.calls, ['pathOf 42 memory', 'memory /docker/a'], 'caller first, then the reader with its path');
-  t.equal(snap.limit, 1n, 'the reader\'s snapshot is returned as is');
+t.test('nothing is resolved until asked', async (t) => {
+  const { calls, contextFor } = setup();
+  contextFor(7);
+  t.same(calls, []);
 });
 
-t.test('memory(): resolved afresh on every call, never cached', async (t) => {
-  const f = fakes();
-  const ctx = contextFactory(f.deps)(42);
-  t.equal(ctx.memory().limit, 1n);
-  t.equal(ctx.memory().limit, 2n, 'a second call reads a second snapshot');
-  f.paths.set(42, '/docker/moved');
-  t.equal(ctx.memory().limit, 3n);
-  t.same(f.calls, [
-    'pathOf 42 memory', 'memory /docker/a',
-    'pathOf 42 memory', 'memory /docker/a',
-    'pathOf 42 memory', 'memory /docker/moved',
-  ], 'the caller\'s path is looked up again each time: a process that moved is followed');
+t.test('each question resolves the caller\'s cgroup for the controller the reader asks for', async (t) => {
+  const { calls, contextFor } = setup();
+  const ctx = contextFor(7);
+  t.equal(ctx.memory(), MEMORY);
+  t.equal(ctx.cpuLimits(), LIMITS);
+  t.equal(ctx.cpuUsage(), USAGE);
+  t.equal(ctx.io(), IO);
+  t.equal(ctx.initPid(), 1007);
+  t.equal(ctx.cgroupPath('cpu'), '/cpu/7');
+  t.same(calls, [
+    'pathOf 7 memory', 'memory /memory/7',
+    'pathOf 7 cpuset', 'cpuLimits /cpuset/7',
+    'pathOf 7 cpuacct', 'cpuUsage /cpuacct/7',
+    'pathOf 7 blkio', 'io /blkio/7',
+    'initOf 7',
+    'pathOf 7 cpu',
+  ]);
 });
 
-t.test('each context asks about its own pid', async (t) => {
-  const f = fakes();
-  const contextFor = contextFactory(f.deps);
-  const a = contextFor(42);
-  const b = contextFor(43);
-  b.memory();
-  a.memory();
-  t.same(f.calls, ['pathOf 43 memory', 'memory /docker/b', 'pathOf 42 memory', 'memory /docker/a']);
+t.test('asked twice, resolved twice: processes move between cgroups', async (t) => {
+  const { calls, contextFor } = setup();
+  const ctx = contextFor(9);
+  ctx.memory();
+  ctx.memory();
+  t.same(calls, ['pathOf 9 memory', 'memory /memory/9', 'pathOf 9 memory', 'memory /memory/9']);
 });
 
-t.test('memory(): a caller error propagates and the reader is not called', async (t) => {
-  const f = fakes();
-  const contextFor = contextFactory(f.deps);
-  t.throws(() => contextFor(99).memory(), { code: 'LXCFS_CALLER_GONE', message: /pid 99$/ });
-  f.pathOfError = new LxcfsError('LXCFS_CGROUP_OUTSIDE_NS', 'memory cgroup "/.."');
-  t.throws(() => contextFor(42).memory(), f.pathOfError, 'the very error object');
-  t.same(f.calls, ['pathOf 99 memory', 'pathOf 42 memory'], 'no reader call after a failed lookup');
-});
-
-t.test('memory(): a reader error propagates', async (t) => {
-  const f = fakes();
-  const failure = new LxcfsError('LXCFS_CGROUP_UNREADABLE', '/sys/fs/cgroup/memory/docker/a/memory.stat');
-  f.deps = { ...f.deps, reader: { memory: (path) => { f.calls.push(`memory ${path}`); throw failure; } } };
-  t.throws(() => contextFactory(f.deps)(42).memory(), failure);
-  t.same(f.calls, ['pathOf 42 memory', 'memory /docker/a']);
-});
-
-t.test('hostFile passes through to the deps\' reader', async (t) => {
-  const f = fakes();
-  const ctx = contextFactory(f.deps)(42);
-  const online: HostPath = { root: 'sys', path: 'devices/system/cpu/online' };
-  t.equal(ctx.hostFile(online), 'text of sys/devices/system/cpu/online\n');
-  t.equal(ctx.hostFile({ root: 'proc', path: 'meminfo' }), 'text of proc/meminfo\n');
-  t.same(f.calls, ['hostFile sys:devices/system/cpu/online', 'hostFile proc:meminfo'],
-    'each call reaches the reader, with its argument; no memory lookups');
-  const failure = new LxcfsError('LXCFS_HOST_UNREADABLE', '/proc/nope');
-  f.deps = { ...f.deps, hostFile: () => { throw failure; } };
-  t.throws(() => contextFactory(f.deps)(1).hostFile({ root: 'proc', path: 'nope' }), failure, 'errors propagate');
+t.test('a failing resolution propagates (the caller falls back to the host file)', async (t) => {
+  const { contextFor } = setup();
+  const failing = contextFactory({
+    options: OPTIONS,
+    services: SERVICES,
+    hostFile: () => '',
+    caller: { initOf: () => { throw new Error('gone'); }, pathOf: () => { throw new Error('gone'); } },
+    reader: { memory: (pathOf) => { pathOf('memory'); return MEMORY; } } as CgroupReader,
+  })(3);
+  t.throws(() => failing.memory(), { message: 'gone' });
+  t.throws(() => failing.initPid(), { message: 'gone' });
+  t.ok(contextFor(3).memory(), 'other contexts unaffected');
 });

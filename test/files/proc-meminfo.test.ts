@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import type { MemorySnapshot, MemoryStat } from '../../src/cgroup/types.js';
+import { fakeContext } from '../helpers/fake-context.js';
 import { LxcfsError } from '../../src/errors.js';
 import { type MeminfoInput, procMeminfo } from '../../src/files/proc-meminfo.js';
 import type { GatherContext, HostPath } from '../../src/files/types.js';
@@ -241,17 +242,16 @@ t.test('render is pure: same input, same text; input untouched', async (t) => {
 
 function context(over: { memory?: () => MemorySnapshot; host?: string; swap?: boolean } = {}): GatherContext & { reads: HostPath[] } {
   const reads: HostPath[] = [];
-  return {
-    pid: 4242,
+  const ctx = fakeContext({
     options: { swap: over.swap ?? true, cfs: false, loadavg: false },
-    reads,
     hostFile(file: HostPath): string {
       reads.push(file);
       if (file.root !== 'proc' || file.path !== 'meminfo') throw new LxcfsError('LXCFS_HOST_UNREADABLE', file.path);
       return over.host ?? SWAP;
     },
     memory: over.memory ?? (() => V1),
-  };
+  });
+  return Object.assign(ctx, { reads });
 }
 
 t.test('gather: host meminfo + snapshot + the swap option', async (t) => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { fakeContext } from '../helpers/fake-context.js';
 import type { MemorySnapshot, MemoryStat, SwapSnapshot } from '../../src/cgroup/types.js';
 import { LxcfsError } from '../../src/errors.js';
 import { procMeminfo } from '../../src/files/proc-meminfo.js';
@@ -84,11 +85,8 @@ t.test('Size/Used always agree with meminfo SwapTotal and SwapTotal − SwapFree
 });
 
 function context(over: { memory?: () => MemorySnapshot; host?: string; swap?: boolean } = {}): GatherContext & { reads: HostPath[]; memoryCalls: number } {
-  const ctx = {
-    pid: 4242,
+  const ctx = Object.assign(fakeContext({
     options: { swap: over.swap ?? true, cfs: false, loadavg: false },
-    reads: [] as HostPath[],
-    memoryCalls: 0,
     hostFile(file: HostPath): string {
       ctx.reads.push(file);
       if (file.root !== 'proc' || file.path !== 'meminfo') throw new LxcfsError('LXCFS_HOST_UNREADABLE', file.path);
@@ -98,7 +96,7 @@ function context(over: { memory?: () => MemorySnapshot; host?: string; swap?: bo
       ctx.memoryCalls++;
       return (over.memory ?? (() => memory({ max: null, usage: 0n })))();
     },
-  };
+  }), { reads: [] as HostPath[], memoryCalls: 0 });
   return ctx;
 }
 

@@ -4,18 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CallerCgroups } from '../../src/caller/cgroups.js';
-import { InitResolver } from '../../src/caller/init-resolver.js';
-import { detectLayout } from '../../src/cgroup/layout.js';
-import { cgroupReaderFor } from '../../src/cgroup/reader.js';
 import { parseCommandLine, usage } from '../../src/cli.js';
 import { DEFAULT_MOUNTPOINT, DEFAULT_ROOTS } from '../../src/config.js';
-import { FileRenderer } from '../../src/files/content.js';
-import { contextFactory } from '../../src/files/gather-context.js';
-import { hostFileReader } from '../../src/files/host-files.js';
+import { buildRenderer } from '../../src/daemon.js';
 import { REGISTRY } from '../../src/files/registry.js';
-import type { GatherContext, VirtualFile } from '../../src/files/types.js';
-import { RecordingLogger } from '../helpers/fuse-requests.js';
+import type { VirtualFile } from '../../src/files/types.js';
+import { silentLogger } from '../../src/log.js';
+import { parseCpuList } from '../../src/parse/cpu-list.js';
 
 const LXCFS_FILES = [
   'proc/cpuinfo', 'proc/meminfo', 'proc/stat', 'proc/uptime', 'proc/diskstats', 'proc/swaps', 'proc/loadavg',
@@ -59,42 +54,28 @@ t.test('every host file exists on this machine', async (t) => {
   }
 });
 
-t.test('every entry gathers and renders for this process through the daemon\'s wiring', async (t) => {
-  // Built exactly as src/daemon.ts's #renderer builds it.
+t.test('every entry renders for this process through the daemon\'s wiring, none falling back', async (t) => {
   const options = { ...DEFAULT_ROOTS, render: { swap: true, cfs: false, loadavg: false } };
-  const layout = detectLayout(options.cgroupRoot);
-  const hostFile = hostFileReader(options);
-  const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot }), layout);
-  const contextFor = contextFactory({ options: options.render, caller, reader: cgroupReaderFor(layout), hostFile });
-  const ctx: GatherContext = contextFor(process.pid);
-
-  const rendered = new Map<string, string>();
-  for (const file of REGISTRY) {
-    let text = '';
-    t.doesNotThrow(() => { text = file.render(file.gather(ctx)); }, `${file.path}: gather + render without a fallback`);
-    rendered.set(file.path, text);
-    t.ok(text.length > 0, `${file.path}: non-empty`);
-    t.ok(text.endsWith('\n'), `${file.path}: ends with a newline`);
+  const { renderer } = buildRenderer(options, silentLogger);
+  const rendered = new Map(REGISTRY.map((file) => [file.path, renderer.render(file, process.pid).toString()]));
+  t.same([...renderer.fallbacks], [], 'no file fell back to the host\'s');
+  for (const [path, text] of rendered) {
+    t.ok(text.length > 0 && text.endsWith('\n'), `${path}: non-empty, ends with a newline`);
   }
-
-  const hostMeminfo = hostFile({ root: 'proc', path: 'meminfo' });
-  const meminfo = rendered.get('proc/meminfo') ?? '';
-  t.match(meminfo, /^MemTotal: +\d+ kB\n/);
+  const hostMeminfo = readFileSync('/proc/meminfo', 'utf8');
+  const meminfo = rendered.get('proc/meminfo')!;
   t.equal(meminfo.split('\n').length, hostMeminfo.split('\n').length, 'meminfo: as many lines as the host file');
   const kbOf = (text: string) => Number(/^MemTotal: +(\d+) kB$/m.exec(text)?.[1]);
   t.ok(kbOf(meminfo) > 0 && kbOf(meminfo) <= kbOf(hostMeminfo), 'meminfo: 0 < MemTotal ≤ the host\'s');
   t.match(rendered.get('proc/swaps'), /^Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n/);
-  for (const file of REGISTRY.filter((f) => !['proc/meminfo', 'proc/swaps'].includes(f.path))) {
-    const lines = (rendered.get(file.path) ?? '').split('\n').length;
-    t.equal(lines, hostFile(file.host).split('\n').length, `${file.path}: the host file's shape`);
-  }
-  t.equal(rendered.get('sys/devices/system/cpu/online'), readFileSync('/sys/devices/system/cpu/online', 'utf8'));
-
-  const logger = new RecordingLogger();
-  const renderer = new FileRenderer({ contextFor, hostFile, logger });
-  for (const file of REGISTRY) t.ok(renderer.render(file, process.pid).length > 0, `${file.path}: FileRenderer`);
-  t.same(Object.fromEntries(renderer.fallbacks), {}, 'no file fell back to the host');
-  t.same(logger.records, [], 'nothing logged');
+  // One visible CPU set for every file (src/files/visible-cpus.ts).
+  const processors = rendered.get('proc/cpuinfo')!.match(/^processor\t: \d+$/gm)?.length;
+  const cpuLines = rendered.get('proc/stat')!.match(/^cpu\d+ /gm)?.length;
+  const online = parseCpuList(rendered.get('sys/devices/system/cpu/online')!)?.length;
+  t.ok(processors !== undefined && processors > 0, `cpuinfo lists ${processors} processors`);
+  t.equal(cpuLines, processors, 'stat has a cpuN line per processor');
+  t.equal(online, processors, 'online counts the same CPUs');
+  t.match(rendered.get('proc/uptime'), /^\d+\.\d\d \d+\.\d\d\n$/);
 });
 
 t.test('the README names every file: in the file table and in the docker -v example', async (t) => {

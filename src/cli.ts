@@ -71,9 +71,9 @@ Serves container-aware /proc files computed from the cgroup of the process readi
 Options (lxcfs-compatible):
   -f, --foreground         accepted; lxcfs-node always runs in the foreground
   -d, --debug              debug logging (not together with -f)
-  -l, --enable-loadavg     per-container /proc/loadavg (next release; accepted now)
+  -l, --enable-loadavg     per-container /proc/loadavg (sampled every 5 s); else the host's
   -u, --disable-swap       show no swap: SwapTotal/SwapFree 0, /proc/swaps header only
-      --enable-cfs         CPU view from the CFS quota (next release; accepted now)
+      --enable-cfs         show as many CPUs as the CFS quota allows (rounded up)
       --enable-pidfd       accepted for compatibility; pid reuse is always detected
   -p, --pidfile FILE       pidfile, locked while running (default ${DEFAULT_PIDFILE})
   -o OPT[,OPT...]          extra mount options (allow_other, direct_io, nonempty and

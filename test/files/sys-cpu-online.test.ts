@@ -90,8 +90,12 @@ t.test('--enable-cfs with a quota: renumbered 0..n-1 (lxcfs)', async (t) => {
   t.equal(read(onOnline('0-255\n', limits(range(128, 255), 200), true)), '0-127\n');
 });
 
-t.test('no quota or no --enable-cfs: the physical ids (lxcfs)', async (t) => {
-  t.equal(read(onOnline('0-7\n', limits([2, 5, 7], null), true)), '2,5,7\n', 'cfs without a quota');
+t.test('--enable-cfs without a quota: still renumbered, like /proc/stat in that mode (lxcfs)', async (t) => {
+  t.equal(read(onOnline('0-7\n', limits([2, 5, 7], null), true)), '0-2\n', 'cfs without a quota');
+  t.equal(read(onOnline('0-1\n', limits([1], null), true)), '0\n', 'cpuset 1, cfs, no quota: "0" as lxcfs');
+});
+
+t.test('without --enable-cfs: the physical ids (lxcfs)', async (t) => {
   t.equal(read(onOnline('0-7\n', limits([2, 5, 7], 0.5), false)), '2,5,7\n', 'a quota without --enable-cfs');
   t.equal(read(onOnline('0-3,6-7\n', limits([2, 3, 4, 5, 6]))), '2-3,6\n', 'offline CPUs of the cpuset are not listed');
 });
@@ -121,8 +125,9 @@ t.test('readVisibleCpus is visibleCpus over the host online list', async (t) => 
 });
 
 t.test('render never yields an empty list', async (t) => {
-  t.throws(() => sysCpuOnline.render({ ids: [], quota: null }), { code: 'LXCFS_PARSE' });
-  t.throws(() => sysCpuOnline.render({ ids: [], quota: 1 }), { code: 'LXCFS_PARSE' });
-  t.equal(sysCpuOnline.render({ ids: [3], quota: null }), '3\n');
-  t.equal(sysCpuOnline.render({ ids: [3, 4, 5], quota: 2.5 }), '0-2\n');
+  t.throws(() => sysCpuOnline.render({ ids: [], quota: null, renumber: false }), { code: 'LXCFS_PARSE' });
+  t.throws(() => sysCpuOnline.render({ ids: [], quota: 1, renumber: true }), { code: 'LXCFS_PARSE' });
+  t.equal(sysCpuOnline.render({ ids: [3], quota: null, renumber: false }), '3\n');
+  t.equal(sysCpuOnline.render({ ids: [3, 4, 5], quota: 2.5, renumber: true }), '0-2\n');
+  t.equal(sysCpuOnline.render({ ids: [3, 4, 5], quota: null, renumber: true }), '0-2\n');
 });

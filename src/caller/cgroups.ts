@@ -1,6 +1,7 @@
-// Caller → cgroup path for a controller: the cgroup of the init of the caller's pid
-// namespace (lxcfs semantics, spec §2), read from /proc/<init>/cgroup on every call —
-// never cached, because processes move between cgroups and limits change in place.
+// Caller → its container: the init of the caller's pid namespace and that init's cgroup
+// per controller (lxcfs semantics, spec §2), read from /proc/<init>/cgroup on every
+// resolve — never cached across requests, because processes move between cgroups. One
+// request resolves once (resolve()) and asks the result as often as it needs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayoutInfo } from '../cgroup/layout.js';
@@ -27,6 +28,11 @@ export class CallerCgroups {
 
   /** Path of the caller's container cgroup for `controller`, relative to its hierarchy. */
   pathOf(pid: number, controller: Controller): string {
+    return this.resolve(pid).pathOf(controller);
+  }
+
+  /** The caller's init and all its cgroup paths, from one read of /proc/<init>/cgroup. */
+  resolve(pid: number): ResolvedCaller {
     const initPid = this.#init.initOf(pid);
     let text: string;
     try {
@@ -35,8 +41,20 @@ export class CallerCgroups {
       if (isGone(err)) throw new LxcfsError('LXCFS_CALLER_GONE', `pid ${initPid}`, { cause: err });
       throw new LxcfsError('LXCFS_HOST_UNREADABLE', `/proc/${initPid}/cgroup`, { cause: err });
     }
-    const path = cgroupPathsOf(text, this.#layout).get(controller);
-    if (path === undefined) throw new LxcfsError('LXCFS_NO_CGROUP', controller);
-    return path;
+    const paths = cgroupPathsOf(text, this.#layout);
+    return {
+      initPid,
+      pathOf(controller) {
+        const path = paths.get(controller);
+        if (path === undefined) throw new LxcfsError('LXCFS_NO_CGROUP', controller);
+        return path;
+      },
+    };
   }
+}
+
+export interface ResolvedCaller {
+  readonly initPid: number;
+  /** Throws LXCFS_NO_CGROUP when the init has no cgroup for the controller. */
+  pathOf(controller: Controller): string;
 }

@@ -1,15 +1,16 @@
 // Builds the GatherContext of one request: what a file's gather() may ask about its
-// caller. Everything is resolved lazily and afresh per read — caller → init of its pid
-// namespace (cached and validated by InitResolver) → that init's cgroup for the
-// controller (read from /proc every time: processes move between cgroups) → snapshot.
-import type { Controller } from '../cgroup/types.js';
+// caller. The caller is resolved lazily and at most once per request — caller → init of
+// its pid namespace (cached and validated by InitResolver) → that init's cgroups (read
+// from /proc afresh for every request: processes move between cgroups) — and every
+// question of the request is answered from that one resolution.
+import type { ResolvedCaller } from '../caller/cgroups.js';
 import type { CgroupReader } from '../cgroup/reader.js';
+import type { Controller } from '../cgroup/types.js';
 import type { GatherContext, HostPath, RenderOptions, Services } from './types.js';
 
-/** The caller's container: its init and its cgroup per controller (CallerCgroups in the daemon). */
+/** The caller's container (CallerCgroups in the daemon). */
 export interface CallerPaths {
-  initOf(pid: number): number;
-  pathOf(pid: number, controller: Controller): string;
+  resolve(pid: number): ResolvedCaller;
 }
 
 export interface GatherDeps {
@@ -23,7 +24,9 @@ export interface GatherDeps {
 export function contextFactory(deps: GatherDeps): (pid: number) => GatherContext {
   const { caller, reader } = deps;
   return (pid) => {
-    const pathOf = (controller: Controller) => caller.pathOf(pid, controller);
+    let resolved: ResolvedCaller | undefined;
+    const container = () => (resolved ??= caller.resolve(pid));
+    const pathOf = (controller: Controller) => container().pathOf(controller);
     return {
       pid,
       options: deps.options,
@@ -33,7 +36,7 @@ export function contextFactory(deps: GatherDeps): (pid: number) => GatherContext
       cpuLimits: () => reader.cpuLimits(pathOf),
       cpuUsage: () => reader.cpuUsage(pathOf),
       io: () => reader.io(pathOf),
-      initPid: () => caller.initOf(pid),
+      initPid: () => container().initPid,
       cgroupPath: pathOf,
     };
   };

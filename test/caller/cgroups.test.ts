@@ -92,6 +92,16 @@ t.test('a container caller gets its init\'s memory path, /init.scope pruned', as
   t.equal(cg.pathOf(101, 'cpuacct'), '/', 'cpuacct has its own line: not taken from cpu');
 });
 
+t.test('resolve(): the init and every controller\'s path from one read of its cgroup file', async (t) => {
+  const root = fakeProc(t);
+  const resolved = callerCgroups(root).resolve(101);
+  t.equal(resolved.initPid, 100, 'the init of the caller\'s namespace');
+  rmSync(join(root, '100/cgroup'));
+  t.equal(resolved.pathOf('memory'), CONTAINER, 'answered after the file is gone: it was read once');
+  t.equal(resolved.pathOf('cpu'), '/quota');
+  t.throws(() => resolved.pathOf('io'), { code: 'LXCFS_NO_CGROUP' }, 'a controller the init has no line for');
+});
+
 t.test('a host-namespace caller gets its own cgroup', async (t) => {
   const cg = callerCgroups(fakeProc(t));
   t.equal(cg.pathOf(70, 'memory'), '/user.slice/session-1.scope');

@@ -1,5 +1,5 @@
-// contextFactory: what a file's gather() may ask about its caller, resolved lazily and
-// afresh on every call — nothing is looked up until asked, nothing is remembered.
+// contextFactory: what a file's gather() may ask about its caller, resolved lazily, at most
+// once per request (context), and afresh for the next request.
 import t from 'tap';
 import type { CgroupReader, PathOf } from '../../src/cgroup/reader.js';
 import type { Controller, CpuLimits, CpuUsage, IoDeviceStats, MemorySnapshot } from '../../src/cgroup/types.js';
@@ -16,8 +16,10 @@ const IO: IoDeviceStats[] = [];
 function setup() {
   const calls: string[] = [];
   const caller: CallerPaths = {
-    initOf(pid) { calls.push(`initOf ${pid}`); return 1000 + pid; },
-    pathOf(pid, controller) { calls.push(`pathOf ${pid} ${controller}`); return `/${controller}/${pid}`; },
+    resolve(pid) {
+      calls.push(`resolve ${pid}`);
+      return { initPid: 1000 + pid, pathOf: (controller) => `/${controller}/${pid}` };
+    },
   };
   const ask = (what: string, pathOf: PathOf, controller: Controller) => calls.push(`${what} ${pathOf(controller)}`);
   const reader: CgroupReader = {
@@ -46,7 +48,7 @@ t.test('nothing is resolved until asked', async (t) => {
   t.same(calls, []);
 });
 
-t.test('each question resolves the caller\'s cgroup for the controller the reader asks for', async (t) => {
+t.test('one resolution answers every question of a request, for the controller the reader asks', async (t) => {
   const { calls, contextFor } = setup();
   const ctx = contextFor(7);
   t.equal(ctx.memory(), MEMORY);
@@ -56,21 +58,18 @@ t.test('each question resolves the caller\'s cgroup for the controller the reade
   t.equal(ctx.initPid(), 1007);
   t.equal(ctx.cgroupPath('cpu'), '/cpu/7');
   t.same(calls, [
-    'pathOf 7 memory', 'memory /memory/7',
-    'pathOf 7 cpuset', 'cpuLimits /cpuset/7',
-    'pathOf 7 cpuacct', 'cpuUsage /cpuacct/7',
-    'pathOf 7 blkio', 'io /blkio/7',
-    'initOf 7',
-    'pathOf 7 cpu',
+    'resolve 7', 'memory /memory/7',
+    'cpuLimits /cpuset/7',
+    'cpuUsage /cpuacct/7',
+    'io /blkio/7',
   ]);
 });
 
-t.test('asked twice, resolved twice: processes move between cgroups', async (t) => {
+t.test('the next request resolves afresh: processes move between cgroups', async (t) => {
   const { calls, contextFor } = setup();
-  const ctx = contextFor(9);
-  ctx.memory();
-  ctx.memory();
-  t.same(calls, ['pathOf 9 memory', 'memory /memory/9', 'pathOf 9 memory', 'memory /memory/9']);
+  contextFor(9).memory();
+  contextFor(9).memory();
+  t.same(calls, ['resolve 9', 'memory /memory/9', 'resolve 9', 'memory /memory/9']);
 });
 
 t.test('a failing resolution propagates (the caller falls back to the host file)', async (t) => {
@@ -79,7 +78,7 @@ t.test('a failing resolution propagates (the caller falls back to the host file)
     options: OPTIONS,
     services: SERVICES,
     hostFile: () => '',
-    caller: { initOf: () => { throw new Error('gone'); }, pathOf: () => { throw new Error('gone'); } },
+    caller: { resolve: () => { throw new Error('gone'); } },
     reader: { memory: (pathOf) => { pathOf('memory'); return MEMORY; } } as CgroupReader,
   })(3);
   t.throws(() => failing.memory(), { message: 'gone' });

@@ -1,6 +1,7 @@
 // cgroup v2 cpuset and cpu files → the CPU parts of a snapshot. v2 names the cpuset a
-// cgroup actually gets cpuset.cpus.effective (cpuset.cpus is only what was asked for, often
-// empty); a cgroup without the controller enabled has neither file and uses its parent's.
+// cgroup actually gets cpuset.cpus.effective — what it can run on; cpuset.cpus is only what
+// was asked for (often empty), which a parent's narrower cpuset restricts — so effective is
+// read first. A cgroup without the controller enabled has neither file and uses its parent's.
 // cpu.stat is a core file (present without the cpu controller), in microseconds.
 import { LxcfsError } from '../errors.js';
 import { parseBigUint } from '../parse/kernel-text.js';
@@ -9,12 +10,15 @@ import { minQuota, nearestCpuList, quotaRatio } from './cpu-limits.js';
 import { parseKv, readCgroupFile, readOptionalCgroupFile } from './parse-kv.js';
 import type { CpuUsage } from './types.js';
 
-/** cpuset.cpus, else cpuset.cpus.effective, else the same at the nearest ancestor (the root has only .effective). */
+/**
+ * cpuset.cpus.effective, else cpuset.cpus (a blank or missing effective list), else the same
+ * at the nearest ancestor (the root has only .effective).
+ */
 export function cpusV2(root: string, path: string): number[] {
   return nearestCpuList(cgroupDirs(root, path), 'cpuset.cpus(.effective)', (d) => {
-    const own = readOptionalCgroupFile(`${d}/cpuset.cpus`);
-    if (own !== undefined && own.trim() !== '') return own;
-    return readOptionalCgroupFile(`${d}/cpuset.cpus.effective`) ?? own;
+    const effective = readOptionalCgroupFile(`${d}/cpuset.cpus.effective`);
+    if (effective !== undefined && effective.trim() !== '') return effective;
+    return readOptionalCgroupFile(`${d}/cpuset.cpus`) ?? effective;
   });
 }
 

@@ -5,9 +5,8 @@
 // cpuN lines — all three count visibleCpus().ids.
 import { LxcfsError } from '../errors.js';
 import { type CpuinfoBlock, type HostCpuinfo, parseHostCpuinfo } from '../host/cpuinfo.js';
-import { readVisibleCpus } from './sys-cpu-online.js';
 import type { GatherContext, HostPath, VirtualFile } from './types.js';
-import type { VisibleCpus } from './visible-cpus.js';
+import { readVisibleCpus, type VisibleCpus } from './visible-cpus.js';
 
 export interface CpuinfoInput {
   readonly host: HostCpuinfo;

@@ -3,15 +3,16 @@
 // with --enable-cfs; lxcfs's stateful view) and unified (v2 cpu.stat totals spread over its
 // CPUs, never decreasing). Invariants in every mode: one cpuN line per visible CPU
 // (visibleCpus — the count cpuinfo and online show), the `cpu  ` line is the per-field sum of
-// the cpuN lines, and the host's other lines follow verbatim, in host order.
-import type { CpuLimits, CpuTime, CpuUsage } from '../cgroup/types.js';
+// the cpuN lines (saturated: no printed value exceeds 2^64 − 1), and the host's other lines
+// follow verbatim, in host order.
+import type { CpuTime, CpuUsage } from '../cgroup/types.js';
 import { LxcfsError } from '../errors.js';
-import { processAge, USER_HZ } from '../host/process-age.js';
+import { containerAge, ticksOfNs } from '../host/process-age.js';
 import { busyTicks, CPU_FIELDS, type CpuFields, type HostStat, IDLE, parseHostStat, ZERO_FIELDS } from '../host/stat.js';
-import { parseCpuList } from '../parse/cpu-list.js';
 import type { CpuTicks } from '../services/cpu-view.js';
+import { clampU64 } from './format.js';
 import type { GatherContext, HostPath, VirtualFile } from './types.js';
-import { type VisibleCpus, visibleCpus } from './visible-cpus.js';
+import { type CallerCpus, readCpus, type VisibleCpus, visibleCpus } from './visible-cpus.js';
 
 /** Which CPU lines to show and where their numbers come from. */
 export type StatCpus =
@@ -28,10 +29,7 @@ export interface StatInput {
 }
 
 const HOST: HostPath = Object.freeze({ root: 'proc', path: 'stat' });
-const ONLINE: HostPath = Object.freeze({ root: 'sys', path: 'devices/system/cpu/online' });
-const NS_PER_TICK = 1_000_000_000n / BigInt(USER_HZ);
 
-const ticksOf = (ns: bigint): bigint => (ns > 0n ? ns / NS_PER_TICK : 0n);
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const fieldsOf = (t: CpuTicks): CpuFields => [t.user, 0n, t.system, t.idle, 0n, 0n, 0n, 0n, 0n, 0n];
 
@@ -41,8 +39,8 @@ const fieldsOf = (t: CpuTicks): CpuFields => [t.user, 0n, t.system, t.idle, 0n, 
  * file (hot-unplugged between reads) counts as never idle.
  */
 function cgroupTicks(host: HostStat, id: number, time: CpuTime | undefined): CpuTicks {
-  const user = ticksOf(time?.user ?? 0n);
-  const system = ticksOf(time?.system ?? 0n);
+  const user = ticksOfNs(time?.user ?? 0n);
+  const system = ticksOfNs(time?.system ?? 0n);
   const fields = host.byId.get(id) ?? ZERO_FIELDS;
   const hostBusy = busyTicks(fields);
   const cgBusy = user + system;
@@ -66,12 +64,21 @@ export function statLines(input: StatInput): { labels: number[]; lines: CpuField
   }
 }
 
+/**
+ * Every value clamped to [0, 2^64 − 1] (procps reads them as u64; host counters near the top
+ * plus accounting mode's idle arithmetic exceed it); the aggregate is the per-field sum of the
+ * printed lines, itself clamped.
+ */
 function render(input: StatInput): string {
   const { labels, lines } = statLines(input);
   const total = new Array<bigint>(CPU_FIELDS).fill(0n);
-  for (const line of lines) for (let f = 0; f < CPU_FIELDS; f++) total[f] = total[f]! + line[f]!;
-  const out = [`cpu  ${total.join(' ')}`];
-  for (let i = 0; i < lines.length; i++) out.push(`cpu${labels[i]} ${lines[i]!.join(' ')}`);
+  const out = [''];
+  for (let i = 0; i < lines.length; i++) {
+    const shown = lines[i]!.map(clampU64);
+    for (let f = 0; f < CPU_FIELDS; f++) total[f] = total[f]! + shown[f]!;
+    out.push(`cpu${labels[i]} ${shown.join(' ')}`);
+  }
+  out[0] = `cpu  ${total.map(clampU64).join(' ')}`;
   out.push(...input.host.other);
   return out.join('\n') + '\n';
 }
@@ -86,19 +93,14 @@ function usageOrNull(ctx: GatherContext): CpuUsage | null {
   }
 }
 
-function hostOnline(ctx: GatherContext): number[] {
-  const online = parseCpuList(ctx.hostFile(ONLINE));
-  if (online === null || online.length === 0) throw new LxcfsError('LXCFS_PARSE', 'host devices/system/cpu/online');
-  return online;
-}
-
 /** v1 + --enable-cfs: lxcfs's cpu view (§7.3), kept per cpuacct cgroup by the CpuView service. */
-function cpuacctView(ctx: GatherContext, host: HostStat, online: readonly number[], limits: CpuLimits,
-  shown: VisibleCpus, perCpu: readonly CpuTime[]): StatCpus {
-  const ids = visibleCpus(online, limits, false).ids; // shown.ids is a prefix of these
+function cpuacctView(ctx: GatherContext, host: HostStat, cpus: CallerCpus, perCpu: readonly CpuTime[]): StatCpus {
+  const shown = cpus.visible;
+  const ids = visibleCpus(cpus.online, cpus.limits, false).ids; // shown.ids is a prefix of these
   const lines = ctx.services.cpuView.cpuacctView(ctx.cgroupPath('cpuacct'), {
     ids,
     ticks: ids.map((id) => cgroupTicks(host, id, perCpu[id])),
+    byId: perCpu.map((time) => ({ user: ticksOfNs(time.user), system: ticksOfNs(time.system) })),
     visible: shown.ids.length,
     hostCpus: host.cpus.length,
     quota: shown.quota,
@@ -106,10 +108,14 @@ function cpuacctView(ctx: GatherContext, host: HostStat, online: readonly number
   return { mode: 'view', labels: range(lines.length), lines };
 }
 
-/** Age of the container's init in ticks; null when it cannot be known (idle then holds). */
-function containerAge(ctx: GatherContext): bigint | null {
+/**
+ * Age of the container's init in ticks (containerAge: the same init proc/uptime uses — in the
+ * daemon's own pid namespace, pid 1, so idle keeps growing with wall time); null when it
+ * cannot be known (idle then holds).
+ */
+function ageOrNull(ctx: GatherContext): bigint | null {
   try {
-    return BigInt(processAge((file) => ctx.hostFile(file), ctx.initPid()).ageTicks);
+    return BigInt(containerAge(ctx).ageTicks);
   } catch (err) {
     if (err instanceof LxcfsError) return null;
     throw err;
@@ -120,9 +126,9 @@ function containerAge(ctx: GatherContext): bigint | null {
 function unifiedView(ctx: GatherContext, shown: VisibleCpus, usage: CpuUsage): StatCpus {
   const lines = ctx.services.cpuView.unifiedView(ctx.cgroupPath('cpu'), {
     visible: shown.ids.length,
-    user: ticksOf(usage.total.user),
-    system: ticksOf(usage.total.system),
-    ageTicks: containerAge(ctx),
+    user: ticksOfNs(usage.total.user),
+    system: ticksOfNs(usage.total.system),
+    ageTicks: ageOrNull(ctx),
   });
   return { mode: 'view', labels: ctx.options.cfs ? range(lines.length) : [...shown.ids], lines };
 }
@@ -133,20 +139,18 @@ export const procStat: VirtualFile<StatInput> = Object.freeze({
   size: 0,
   summary: 'CPU time of the container: one line per visible CPU from its cpuacct (v1) or cpu.stat (v2) accounting',
   gather(ctx: GatherContext): StatInput {
-    // The limits first: they are what fails when the caller is gone.
-    const limits = ctx.cpuLimits();
+    // The limits first (readCpus): they are what fails when the caller is gone. The same
+    // visible CPUs as cpuinfo and online; none to show is no answer, the host file is.
+    const caller = readCpus(ctx);
+    const shown = caller.visible;
     const usage = usageOrNull(ctx);
     const host = parseHostStat(ctx.hostFile(HOST));
-    const online = hostOnline(ctx);
     const { cfs } = ctx.options;
-    const shown = visibleCpus(online, limits, cfs);
-    // As cpuinfo and online (readVisibleCpus): no CPU to show is no answer, the host file is.
-    if (shown.ids.length === 0) throw new LxcfsError('LXCFS_PARSE', 'the cpuset names no CPU');
     let cpus: StatCpus;
     if (usage === null) cpus = { mode: 'filter', ids: shown.ids, renumber: cfs };
     else if (usage.perCpu === null) cpus = unifiedView(ctx, shown, usage);
     else if (!cfs) cpus = { mode: 'accounting', ids: shown.ids, perCpu: usage.perCpu };
-    else cpus = cpuacctView(ctx, host, online, limits, shown, usage.perCpu);
+    else cpus = cpuacctView(ctx, host, caller, usage.perCpu);
     return { host, cpus };
   },
   render,

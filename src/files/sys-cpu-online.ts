@@ -6,29 +6,9 @@
 // lines in /proc/stat, both counted from the same ids — so sysconf(_SC_NPROCESSORS_ONLN),
 // `grep -c ^processor /proc/cpuinfo` and top agree for every reader.
 import { LxcfsError } from '../errors.js';
-import { formatCpuList, parseCpuList } from '../parse/cpu-list.js';
-import type { GatherContext, HostPath, VirtualFile } from './types.js';
-import { type VisibleCpus, visibleCpus } from './visible-cpus.js';
-
-const HOST: HostPath = Object.freeze({ root: 'sys', path: 'devices/system/cpu/online' });
-
-/**
- * The caller's visible CPUs from its cpu limits and the host's online list — the gather
- * step shared by every file that shows CPUs. Throws LxcfsError (LXCFS_PARSE when the host
- * list is malformed or nothing is visible), so the caller serves the host file.
- */
-export function readVisibleCpus(ctx: GatherContext): VisibleCpus {
-  // The limits first: they are what fails when the caller is gone.
-  const limits = ctx.cpuLimits();
-  const text = ctx.hostFile(HOST);
-  const online = parseCpuList(text);
-  if (online === null || online.length === 0) {
-    throw new LxcfsError('LXCFS_PARSE', `host cpu online list ${JSON.stringify(text.slice(0, 64))}`);
-  }
-  const visible = visibleCpus(online, limits, ctx.options.cfs);
-  if (visible.ids.length === 0) throw new LxcfsError('LXCFS_PARSE', 'the cpuset names no CPU');
-  return visible;
-}
+import { formatCpuList } from '../parse/cpu-list.js';
+import type { GatherContext, VirtualFile } from './types.js';
+import { HOST_ONLINE, readVisibleCpus, type VisibleCpus } from './visible-cpus.js';
 
 export interface OnlineInput extends VisibleCpus {
   /** --enable-cfs: numbered 0..n-1 like /proc/stat's lines in that mode. */
@@ -48,7 +28,7 @@ function render(input: OnlineInput): string {
 
 export const sysCpuOnline: VirtualFile<OnlineInput> = Object.freeze({
   path: 'sys/devices/system/cpu/online',
-  host: HOST,
+  host: HOST_ONLINE,
   size: 4096,
   summary: 'the container\'s CPUs as a CPU list: its cpuset\'s online CPUs (numbered 0..n-1 with --enable-cfs)',
   gather,

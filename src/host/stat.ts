@@ -1,6 +1,7 @@
-// Parses the host's /proc/stat: the `cpu` and `cpuN` lines into their ten counters (USER_HZ
-// ticks, bigint) and every other line (intr, ctxt, btime, processes, procs_running,
-// procs_blocked, softirq, and whatever a future kernel adds) verbatim, in host order.
+// Parses the host's /proc/stat: the `cpuN` lines into their ten counters (USER_HZ ticks,
+// bigint) and every other line (intr, ctxt, btime, processes, procs_running, procs_blocked,
+// softirq, and whatever a future kernel adds) verbatim, in host order. The `cpu` summary line
+// is validated but not kept: every mode writes its own.
 // Strict: a cpu line whose counters are not all decimal integers, or a CPU listed twice,
 // makes the whole file a parse error (proc/stat then falls back to the host's) — never a guess.
 import { LxcfsError } from '../errors.js';
@@ -21,8 +22,6 @@ export interface HostCpuLine {
 }
 
 export interface HostStat {
-  /** The `cpu` summary line (null when absent). Never shown: every mode writes its own. */
-  readonly total: CpuFields | null;
   /** `cpuN` lines in host order (the kernel lists online CPUs only, ascending). */
   readonly cpus: readonly HostCpuLine[];
   /** Counters by CPU id, for the same lines. */
@@ -57,7 +56,6 @@ function parseFields(line: string, from: number): CpuFields | null {
 
 /** Parse host /proc/stat text. Throws LxcfsError LXCFS_PARSE on a malformed cpu line. */
 export function parseHostStat(text: string): HostStat {
-  let total: CpuFields | null = null;
   const cpus: HostCpuLine[] = [];
   const byId = new Map<number, CpuFields>();
   const other: string[] = [];
@@ -72,16 +70,13 @@ export function parseHostStat(text: string): HostStat {
     }
     const fields = parseFields(line, labelEnd);
     if (fields === null) throw new LxcfsError('LXCFS_PARSE', `host stat line: ${line.slice(0, 80)}`);
-    if (labelEnd === 3) {
-      total ??= fields;
-      continue;
-    }
+    if (labelEnd === 3) continue; // the summary: validated, never shown
     const id = parseUint(line, 3, labelEnd)!;
     if (byId.has(id)) throw new LxcfsError('LXCFS_PARSE', `host stat lists cpu${id} twice`);
     byId.set(id, fields);
     cpus.push({ id, fields });
   }
-  return { total, cpus, byId, other };
+  return { cpus, byId, other };
 }
 
 /**

@@ -3,7 +3,10 @@
 // never-decreasing per-CPU lines synthesised for cgroup v2 from cpu.stat totals. Records
 // are keyed by the container's cgroup path, dropped when not read for `ttlMs` (10 min) and
 // bounded in number (least recently read dropped first), so memory stays bounded however
-// many containers come and go. No I/O; the only clock is the injected `now`.
+// many containers come and go. No I/O; the only clock is the injected `now`. Every stored
+// and returned value is within [0, 2^64 − 1] (clampU64, saturatingSub: the shared guards).
+import { saturatingSub } from '../cgroup/cgroup-path.js';
+import { clampU64 } from '../files/format.js';
 
 /** CPU time in USER_HZ ticks: what one /proc/stat line shows (nice, iowait… are 0). */
 export interface CpuTicks {
@@ -12,12 +15,26 @@ export interface CpuTicks {
   readonly idle: bigint;
 }
 
+/** The cgroup's user and system ticks on one CPU. */
+export interface CpuBusyTicks {
+  readonly user: bigint;
+  readonly system: bigint;
+}
+
 /** One v1 read for cpuacctView(): everything the lxcfs algorithm consumes. */
 export interface CpuacctSample {
   /** CPUs the container may run on (cpuset ∩ host online), ascending host ids. */
   readonly ids: readonly number[];
   /** Parallel to `ids`: the cgroup's user/system ticks and the idle of §7.2a. */
   readonly ticks: readonly CpuTicks[];
+  /**
+   * The cgroup's user/system ticks on every CPU its accounting lists, by CPU id (those of
+   * `ids` included: the same numbers). With it, the user/system baseline of every CPU moves
+   * on at each read, so a CPU that (re)joins the cpuset counts the time the container ran
+   * there since the previous read (lxcfs does the same); without it, a CPU the record never
+   * saw takes its current ticks as baseline.
+   */
+  readonly byId?: readonly CpuBusyTicks[];
   /** How many of `ids` (the first ones) are shown — max_cpus (§6); clamped to [1, ids.length]. */
   readonly visible: number;
   /** CPU lines in the host's /proc/stat (lxcfs's cpu_cnt): scales the redistribution threshold. */
@@ -48,7 +65,6 @@ export interface CpuViewOptions {
 
 export const DEFAULT_TTL_MS = 10 * 60 * 1000;
 export const DEFAULT_MAX_RECORDS = 1024;
-const U64_MAX = (1n << 64n) - 1n;
 const USER = 0;
 const SYSTEM = 1;
 const IDLE = 2;
@@ -58,8 +74,10 @@ interface CpuacctRecord {
   readonly kind: 'cpuacct';
   usage: BigUint64Array;
   view: BigUint64Array;
-  /** 1 for the CPU ids that were in the container's set at the previous read. */
+  /** 1 for the CPU ids that were in the container's set at the previous read: their idle baseline is current. */
   online: Uint8Array;
+  /** 1 for the CPU ids whose user/system baseline `usage` holds (seen in the set or in `byId` since the record began). */
+  tracked: Uint8Array;
   lastRead: number;
 }
 
@@ -74,7 +92,6 @@ interface UnifiedRecord {
 
 type Record_ = CpuacctRecord | UnifiedRecord;
 
-const sat = (v: bigint): bigint => (v > U64_MAX ? U64_MAX : v < 0n ? 0n : v);
 const fromSlots = (a: BigUint64Array, at: number): CpuTicks =>
   ({ user: a[at + USER]!, system: a[at + SYSTEM]!, idle: a[at + IDLE]! });
 
@@ -121,7 +138,7 @@ export class CpuView {
     const { ids } = sample;
     if (ids.length === 0) return [];
     const visible = Math.min(Math.max(1, sample.visible), ids.length);
-    const record = this.#cpuacctRecord(`cpuacct:${key}`, ids[ids.length - 1]! + 1);
+    const record = this.#cpuacctRecord(`cpuacct:${key}`, Math.max(ids[ids.length - 1]! + 1, sample.byId?.length ?? 0));
     const diff = advance(record, sample);
     redistribute(diff, ids.length, visible, BigInt(Math.max(1, sample.hostCpus)));
     const view = record.view;
@@ -130,7 +147,7 @@ export class CpuView {
     for (let rank = 0; rank < visible; rank++) {
       const at = ids[rank]! * 3;
       for (let f = USER; f <= IDLE; f++) {
-        view[at + f] = sat(view[at + f]! + diff[rank * 3 + f]!);
+        view[at + f] = clampU64(view[at + f]! + diff[rank * 3 + f]!);
         visibleTotal += diff[rank * 3 + f]!;
       }
       if (diff[rank * 3 + IDLE]! > diff[maxIdle * 3 + IDLE]!) maxIdle = rank;
@@ -140,7 +157,7 @@ export class CpuView {
     if (sample.quota !== null && sample.quota < visible) {
       const delta = BigInt(Math.floor(Number(visibleTotal) * (1 - sample.quota / visible)));
       const at = ids[maxIdle]! * 3 + IDLE;
-      view[at] = sat(view[at]! - delta);
+      view[at] = saturatingSub(view[at]!, delta);
     }
     this.#store(`cpuacct:${key}`, record);
     return foldLines(view, ids, visible);
@@ -160,11 +177,11 @@ export class CpuView {
       record = undefined;
     }
     record ??= { kind: 'unified', last: new BigUint64Array(n * 3), user: 0n, system: 0n, lastRead: 0 };
-    const user = spreadEvenly(sat(sample.user), n);
-    const system = spreadEvenly(sat(sample.system), n);
+    const user = spreadEvenly(clampU64(sample.user), n);
+    const system = spreadEvenly(clampU64(sample.system), n);
     const busy = sample.user + sample.system;
-    const idleTotal = sample.ageTicks === null ? 0n : BigInt(n) * sample.ageTicks - busy;
-    const idle = spreadEvenly(sat(idleTotal), n);
+    const idleTotal = sample.ageTicks === null ? 0n : saturatingSub(BigInt(n) * sample.ageTicks, busy);
+    const idle = spreadEvenly(clampU64(idleTotal), n);
     const lines: CpuTicks[] = [];
     const last = record.last;
     for (let i = 0; i < n; i++) {
@@ -185,17 +202,22 @@ export class CpuView {
     const record = this.#take(mapKey, 'cpuacct');
     if (record === undefined) {
       const slots = size * 3;
-      return { kind: 'cpuacct', usage: new BigUint64Array(slots), view: new BigUint64Array(slots), online: new Uint8Array(size), lastRead: 0 };
+      return {
+        kind: 'cpuacct', usage: new BigUint64Array(slots), view: new BigUint64Array(slots),
+        online: new Uint8Array(size), tracked: new Uint8Array(size), lastRead: 0,
+      };
     }
     if (record.online.length < size) {
       // More host CPUs than before (hot-plug): keep the history of the ones we knew.
       const usage = new BigUint64Array(size * 3);
       const view = new BigUint64Array(size * 3);
       const online = new Uint8Array(size);
+      const tracked = new Uint8Array(size);
       usage.set(record.usage);
       view.set(record.view);
       online.set(record.online);
-      Object.assign(record, { usage, view, online });
+      tracked.set(record.tracked);
+      Object.assign(record, { usage, view, online, tracked });
     }
     return record;
   }
@@ -221,31 +243,50 @@ export class CpuView {
 
 /**
  * Steps 3–5 of §7.3: per CPU rank, how far the cgroup's ticks moved since the last read
- * (never negative) and the record's usage moved along. A record seeing a CPU for the first
- * time (new record, or a CPU that joined the cpuset) takes its ticks as the baseline: diff 0.
- * When the first CPU's user ticks went back, the cgroup was re-created: start over (zeros).
+ * (never negative) and the record's usage moved along. user/system count from the CPU's
+ * baseline whenever the record has one — also for a CPU that (re)joined the cpuset: the
+ * cgroup's per-CPU usage is its own, so the time it ran there since the previous read is
+ * real (lxcfs counts it too). Only idle, which is derived from the host's line, restarts for
+ * a (re)joining CPU: diff 0 this read. A CPU never seen takes its ticks as baseline (diff 0),
+ * as does every CPU of a new record. When the first CPU's user ticks went back, the cgroup
+ * was re-created: start over (zeros).
  */
 function advance(record: CpuacctRecord, sample: CpuacctSample): bigint[] {
   const { ids, ticks } = sample;
-  const { usage, online } = record;
-  if (online[ids[0]!] === 1 && ticks[0]!.user < usage[ids[0]! * 3 + USER]!) {
+  const { usage, online, tracked } = record;
+  if (tracked[ids[0]!] === 1 && ticks[0]!.user < usage[ids[0]! * 3 + USER]!) {
     usage.fill(0n);
     record.view.fill(0n);
     online.fill(0);
+    tracked.fill(0);
   }
-  const diff = new Array<bigint>(ids.length * 3).fill(0n);
+  /** How far `cur` moved past the baseline at `at` (0 when unknown or behind); the baseline moves along. */
+  const step = (at: number, cur: bigint, known: boolean): bigint => {
+    const value = clampU64(cur);
+    const before = usage[at]!;
+    if (known && value <= before) return 0n;
+    usage[at] = value;
+    return known ? value - before : 0n;
+  };
+  const diff = new Array<bigint>(ids.length * 3);
   for (let rank = 0; rank < ids.length; rank++) {
     const id = ids[rank]!;
     const t = ticks[rank]!;
-    const cur = [sat(t.user), sat(t.system), sat(t.idle)];
-    for (let f = USER; f <= IDLE; f++) {
-      const at = id * 3 + f;
-      if (online[id] === 1 && cur[f]! > usage[at]!) diff[rank * 3 + f] = cur[f]! - usage[at]!;
-      if (online[id] !== 1 || cur[f]! > usage[at]!) usage[at] = cur[f]!;
-    }
+    diff[rank * 3 + USER] = step(id * 3 + USER, t.user, tracked[id] === 1);
+    diff[rank * 3 + SYSTEM] = step(id * 3 + SYSTEM, t.system, tracked[id] === 1);
+    diff[rank * 3 + IDLE] = step(id * 3 + IDLE, t.idle, online[id] === 1);
   }
   online.fill(0);
-  for (const id of ids) online[id] = 1;
+  for (const id of ids) online[id] = tracked[id] = 1;
+  // The other CPUs' user/system baselines move on too (no diff: they are not shown).
+  const byId = sample.byId ?? [];
+  for (let id = 0; id < byId.length && id < tracked.length; id++) {
+    const b = byId[id];
+    if (b === undefined || online[id] === 1) continue;
+    step(id * 3 + USER, b.user, tracked[id] === 1);
+    step(id * 3 + SYSTEM, b.system, tracked[id] === 1);
+    tracked[id] = 1;
+  }
   return diff;
 }
 

@@ -13,7 +13,7 @@ interface Dir { [name: string]: string | Dir }
 
 t.test('fixture: Kubernetes container — empty cpuset.cpus, cpuset.cpus.effective 0,2-3', async (t) => {
   t.same(cpusV2(ROOT, CTR_A), [0, 2, 3]);
-  t.same(cpusV2(ROOT, '/kubepods.slice'), [0, 2, 3], 'cpuset.cpus itself');
+  t.same(cpusV2(ROOT, '/kubepods.slice'), [0, 2, 3], 'its cpuset.cpus.effective (= its cpuset.cpus)');
   t.same(cpusV2(ROOT, '/'), [0, 1, 2, 3, 4, 5, 6, 7], 'the root has only cpuset.cpus.effective');
 });
 
@@ -37,17 +37,27 @@ t.test('fixture: cpu.stat user/system in ns, no per-CPU split', async (t) => {
   t.same(usageV2(join(fixtures, 'cgroup-hybrid/unified'), '/').total, { user: 0n, system: 0n });
 });
 
-t.test('cpuset: cpuset.cpus wins over effective; both missing → the ancestors; 256 CPUs', async (t) => {
+t.test('cpuset: effective wins over cpuset.cpus (a parent can narrow the request); blank → cpuset.cpus; none → the ancestors; 256 CPUs', async (t) => {
   const r = t.testdir({
     'cpuset.cpus.effective': '0-255\n',
-    a: { 'cpuset.cpus': '4-5\n', 'cpuset.cpus.effective': '4\n', b: {}, c: { 'cpuset.cpus': '\n', 'cpuset.cpus.effective': '\n' } },
+    a: {
+      'cpuset.cpus': '4-5\n', 'cpuset.cpus.effective': '4\n', b: {}, c: { 'cpuset.cpus': '\n', 'cpuset.cpus.effective': '\n' },
+      d: { 'cpuset.cpus': '4-7\n', 'cpuset.cpus.effective': '4\n' },
+      e: { 'cpuset.cpus': '5\n', 'cpuset.cpus.effective': '\n' },
+      f: { 'cpuset.cpus': '6\n' },
+    },
   });
-  t.same(cpusV2(r, '/a'), [4, 5]);
-  t.same(cpusV2(r, '/a/b'), [4, 5], 'no files: the parent');
-  t.same(cpusV2(r, '/a/c'), [4, 5], 'both empty: the parent');
+  t.same(cpusV2(r, '/a'), [4], 'the effective set, not the requested 4-5');
+  t.same(cpusV2(r, '/a/b'), [4], 'no files: the parent\'s effective set');
+  t.same(cpusV2(r, '/a/c'), [4], 'both empty: the parent');
+  t.same(cpusV2(r, '/a/d'), [4], 'asks for 4-7, the parent grants 4: effective');
+  t.same(cpusV2(r, '/a/e'), [5], 'a blank effective list: cpuset.cpus');
+  t.same(cpusV2(r, '/a/f'), [6], 'no effective file: cpuset.cpus');
   t.equal(cpusV2(r, '/').length, 256);
   t.throws(() => cpusV2(r, '/a/gone'), { code: 'LXCFS_CGROUP_UNREADABLE' });
   t.throws(() => cpusV2(t.testdir({ 'cpuset.cpus.effective': '0-3,\n' }), '/'), { code: 'LXCFS_PARSE' });
+  t.throws(() => cpusV2(t.testdir({ 'cpuset.cpus.effective': 'x\n', 'cpuset.cpus': '0-1\n' }), '/'), { code: 'LXCFS_PARSE' },
+    'a malformed effective list is not papered over by cpuset.cpus');
 });
 
 t.test('quota: parent only, min, looser child; malformed cpu.max → PARSE', async (t) => {

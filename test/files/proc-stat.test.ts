@@ -10,6 +10,7 @@ import { visibleCpus } from '../../src/files/visible-cpus.js';
 import { parseHostStat } from '../../src/host/stat.js';
 import { parseCpuList } from '../../src/parse/cpu-list.js';
 import { CpuView } from '../../src/services/cpu-view.js';
+import { fakeContext, hostFiles } from '../helpers/fake-context.js';
 
 const TICK = 10_000_000n; // ns per USER_HZ tick
 const fixtureDir = (name: string): string => new URL(`../fixtures/host-stat-${name}`, import.meta.url).pathname;
@@ -333,6 +334,67 @@ t.test('v2: the init gone → idle 0 on a first read, then held; the read is sti
   t.throws(() => procStat.gather(bug), TypeError, 'only LxcfsErrors are absorbed');
 });
 
+t.test('v2, a reader in the daemon\'s own pid namespace (hostPID pod): idle grows with wall time', async (t) => {
+  // The resolver answers the reader itself there (a fresh `cat`, host pid 4242 then 4343, whose
+  // innermost NSpid is not 1); the container's age is then pid 1's — the host's uptime — as for
+  // proc/uptime. With the cat's age (0.1 s) idle would sit at its floor: 2 × 10 − 60000 < 0.
+  const view = new CpuView({ now: () => 0 });
+  const at = (uptime: string, cat: number, start: number, userS: bigint) => fakeContext({
+    pid: cat,
+    initPid: () => cat,
+    hostFile: hostFiles({
+      'proc/uptime': `${uptime} 1.00\n`,
+      'proc/stat': SPEC_HOST,
+      'sys/devices/system/cpu/online': '0-1\n',
+      'proc/1/stat': `1 (systemd) S 0 1 1 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 26 1 1 0\n`,
+      'proc/1/status': 'Name:\tsystemd\nNSpid:\t1\n',
+      [`proc/${cat}/stat`]: `${cat} (cat) R 900 ${cat} 900 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 1 1 0\n`,
+      [`proc/${cat}/status`]: `Name:\tcat\nNSpid:\t${cat}\n`,
+    }),
+    cpuLimits: () => limits(null),
+    cpuUsage: () => ({ perCpu: null, total: { user: userS * 1_000_000_000n, system: 100n * 1_000_000_000n } }),
+    cgroupPath: (controller) => `/${controller}/hostpid-pod`,
+    services: { cpuView: view, loadavg: null },
+  });
+  const first = parse(procStat.render(procStat.gather(at('1000.00', 4242, 99990, 500n))));
+  t.equal(first.total[3], 2n * (100000n - 26n) - 60000n, 'idle = 2 CPUs × host uptime − the pod\'s CPU time');
+  // 10 s later, another cat; the pod ran 5 s more
+  const second = parse(procStat.render(procStat.gather(at('1010.00', 4343, 100990, 505n))));
+  t.equal(second.total[3]! - first.total[3]!, 2n * 1000n - 500n, 'idle grew by 2 × 10 s − 5 s busy');
+  t.equal(second.total[0], 50500n);
+});
+
+t.test('values near 2^64 are clamped, never printed above u64 (accounting mode\'s idle arithmetic)', async (t) => {
+  const big = 18446744073709551000n; // 2^64 − 616
+  const host = hostFiles({
+    'proc/stat': `cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 ${big} 0 ${big} 100 0 0 0 0 0 0\ncpu1 ${big} 0 0 ${big} 0 0 0 0 0 0\nctxt 1\n`,
+    'sys/devices/system/cpu/online': '0-1\n',
+  });
+  const text = read({ host, limits: limits(null), usage: v1Usage([time(1n, 1n), time(1n, 0n)]) });
+  const max = 18446744073709551615n;
+  // idle = host idle + host busy − cgroup busy: 100 + 2 × big − 2 on cpu0, big + big − 1 on cpu1
+  t.equal(text, `cpu  2 0 1 ${max} 0 0 0 0 0 0\ncpu0 1 0 1 ${max} 0 0 0 0 0 0\ncpu1 1 0 0 ${max} 0 0 0 0 0 0\nctxt 1\n`);
+  const filter = read({ host, limits: limits(null), usage: NO_CPUACCT });
+  t.match(filter, new RegExp(`^cpu  ${max} 0 ${big} ${big + 100n} 0`), 'the aggregate of host lines is clamped too');
+  for (const v of parse(filter).total) t.ok(v <= max);
+});
+
+t.test('v1 cpu view: a CPU joining the cpuset keeps the time the container ran there (lxcfs)', async (t) => {
+  // cpuset 1, then 0-1; between the reads the container ran 2 s busy on cpu0 and 1 s on cpu1.
+  const view = new CpuView({ now: () => 0 });
+  const host = (u0: bigint, i0: bigint, u1: bigint, i1: bigint) => withFiles({
+    'proc/stat': `cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 ${u0} 0 0 ${i0} 0 0 0 0 0 0\ncpu1 ${u1} 0 0 ${i1} 0 0 0 0 0 0\n`,
+    'sys/devices/system/cpu/online': '0-1\n',
+  });
+  const first = read({ host: host(1000n, 5000n, 1000n, 5000n), limits: limits([1]), usage: v1Usage([time(300n, 0n), time(400n, 0n)]), cfs: true, view });
+  t.match(first, /^cpu {2}0 0 0 0 /);
+  const second = read({ host: host(1200n, 5100n, 1100n, 5200n), limits: limits([0, 1]), usage: v1Usage([time(500n, 0n), time(500n, 0n)]), cfs: true, view });
+  const p = parse(second);
+  t.same(p.lines.map((l) => l[0]), [200n, 100n], 'user: cpu0\'s 2 s counted, not re-baselined away');
+  t.equal(p.lines[0]![3], 0n, 'idle of the joining CPU restarts from this read');
+  t.equal(p.lines[1]![3], 100n + 100n, 'cpu1: host idle 100 + other cgroups\' 100 (its host busy 100, the container 100)');
+});
+
 t.test('v2: never decreasing between reads of the same container', async (t) => {
   const view = new CpuView({ now: () => 0 });
   const host = onFixture('8cpu');
@@ -449,6 +511,7 @@ t.test('properties over generated hosts, cgroups and successive reads', async (t
         'sys/devices/system/cpu/online': `${online.join(',')}\n`,
         'proc/uptime': `${w.uptime / 100n}.${String(w.uptime % 100n).padStart(2, '0')} 0.00\n`,
         'proc/4242/stat': `4242 (init) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 1 1 0\n`,
+        'proc/4242/status': 'Name:\tinit\nNSpid:\t4242\t1\n',
       });
       const ctx = context({ host: files, limits: lim, usage, cfs, view });
       const p = parse(read(ctx));

@@ -3,8 +3,9 @@ import t from 'tap';
 import type { CpuLimits, CpuUsage } from '../../src/cgroup/types.js';
 import { LxcfsError } from '../../src/errors.js';
 import { hostFileReader } from '../../src/files/host-files.js';
-import { procUptime, reaperOf, uptimeFigures } from '../../src/files/proc-uptime.js';
+import { procUptime, uptimeFigures } from '../../src/files/proc-uptime.js';
 import type { GatherContext, HostPath, RenderOptions, Services } from '../../src/files/types.js';
+import { reaperOf } from '../../src/host/process-age.js';
 
 const S = 1_000_000_000n; // ns per second
 const FORMAT = /^\d+\.\d\d \d+\.\d\d\n$/;

@@ -2,51 +2,26 @@ import t from 'tap';
 import type { CpuLimits } from '../../src/cgroup/types.js';
 import { LxcfsError } from '../../src/errors.js';
 import { hostFileReader } from '../../src/files/host-files.js';
-import { readVisibleCpus, sysCpuOnline } from '../../src/files/sys-cpu-online.js';
+import { sysCpuOnline } from '../../src/files/sys-cpu-online.js';
 import type { GatherContext, HostPath } from '../../src/files/types.js';
+import { hostFiles, type RecordingContext, recordingContext, renderOptions } from '../helpers/fake-context.js';
 
 const fixtureDir = (name: string): string => new URL(`../fixtures/host-cpuinfo-${name}`, import.meta.url).pathname;
 
 const limits = (cpus: readonly number[] | null, quota: number | null = null): CpuLimits => ({ cpus, quota });
 const range = (first: number, last: number): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
 
-type Context = GatherContext & { readonly reads: HostPath[] };
+type Context = RecordingContext;
 
-const unused = (): never => {
-  throw new Error('not used by cpu/online');
-};
-
-function context(hostFile: (file: HostPath) => string, cpu: CpuLimits | (() => CpuLimits), cfs = false): Context {
-  const reads: HostPath[] = [];
-  return {
-    pid: 4242,
-    options: { swap: true, cfs, loadavg: false },
-    reads,
-    hostFile(file: HostPath): string {
-      reads.push(file);
-      return hostFile(file);
-    },
-    cpuLimits: typeof cpu === 'function' ? cpu : () => cpu,
-    memory: unused,
-    cpuUsage: unused,
-    io: unused,
-    initPid: unused,
-    cgroupPath: unused,
-    get services(): never {
-      return unused();
-    },
-  };
-}
+const context = (hostFile: (file: HostPath) => string, cpu: CpuLimits | (() => CpuLimits), cfs = false): Context =>
+  recordingContext(hostFile, { cpuLimits: typeof cpu === 'function' ? cpu : () => cpu, options: renderOptions({ cfs }) });
 
 const onFixture = (name: string, cpu: CpuLimits, cfs = false): Context =>
   context(hostFileReader({ procRoot: fixtureDir(name), sysRoot: fixtureDir(name), cgroupRoot: '/nonexistent' }), cpu, cfs);
 
 /** A host whose online list is `online` (and which has no other file). */
 const onOnline = (online: string, cpu: CpuLimits | (() => CpuLimits), cfs = false): Context =>
-  context((file) => {
-    if (file.root === 'sys' && file.path === 'devices/system/cpu/online') return online;
-    throw new LxcfsError('LXCFS_HOST_UNREADABLE', file.path);
-  }, cpu, cfs);
+  context(hostFiles({ 'sys/devices/system/cpu/online': online }), cpu, cfs);
 
 const read = (ctx: GatherContext): string => sysCpuOnline.render(sysCpuOnline.gather(ctx));
 
@@ -116,12 +91,6 @@ t.test('gather: limits first, then the host list; what cannot be answered throws
   t.throws(() => sysCpuOnline.gather(context(() => {
     throw new LxcfsError('LXCFS_HOST_UNREADABLE');
   }, limits(null))), { code: 'LXCFS_HOST_UNREADABLE' });
-});
-
-t.test('readVisibleCpus is visibleCpus over the host online list', async (t) => {
-  t.same(readVisibleCpus(onOnline('0-3\n', limits([1, 2, 9]))), { ids: [1, 2], quota: null });
-  t.same(readVisibleCpus(onOnline('0-3\n', limits(null, 1.5), true)), { ids: [0, 1], quota: 1.5 });
-  t.same(readVisibleCpus(onOnline('0-1\n', limits([5]))), { ids: [0, 1], quota: null }, 'offline-only cpuset: the host online CPUs');
 });
 
 t.test('render never yields an empty list', async (t) => {

@@ -1,6 +1,8 @@
 import t from 'tap';
 import type { CpuLimits } from '../../src/cgroup/types.js';
-import { visibleCpus } from '../../src/files/visible-cpus.js';
+import { LxcfsError } from '../../src/errors.js';
+import { HOST_ONLINE, readCpus, readVisibleCpus, visibleCpus } from '../../src/files/visible-cpus.js';
+import { hostFiles, recordingContext, renderOptions } from '../helpers/fake-context.js';
 
 const limits = (cpus: readonly number[] | null, quota: number | null = null): CpuLimits => ({ cpus, quota });
 const range = (first: number, last: number): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
@@ -62,4 +64,27 @@ t.test('the result never aliases its inputs', async (t) => {
 t.test('nothing online and no cpuset → nothing (readVisibleCpus rejects an empty host list first)', async (t) => {
   t.same(visibleCpus([], limits(null), false), { ids: [], quota: null });
   t.same(visibleCpus([0, 1], limits([]), false), { ids: [0, 1], quota: null }, 'an empty cpuset (the reader never yields one) → the host online CPUs');
+});
+
+/** A caller with `cpu` limits on a host whose online list is `online`. */
+const onOnline = (online: string, cpu: CpuLimits | (() => CpuLimits), cfs = false) =>
+  recordingContext(hostFiles({ 'sys/devices/system/cpu/online': online }),
+    { cpuLimits: typeof cpu === 'function' ? cpu : () => cpu, options: renderOptions({ cfs }) });
+
+t.test('readVisibleCpus is visibleCpus over the host online list', async (t) => {
+  t.same(readVisibleCpus(onOnline('0-3\n', limits([1, 2, 9]))), { ids: [1, 2], quota: null });
+  t.same(readVisibleCpus(onOnline('0-3\n', limits(null, 1.5), true)), { ids: [0, 1], quota: 1.5 });
+  t.same(readVisibleCpus(onOnline('0-1\n', limits([5]))), { ids: [0, 1], quota: null }, 'offline-only cpuset: the host online CPUs');
+});
+
+t.test('readCpus: the limits first, then the one read of the host online list', async (t) => {
+  const ctx = onOnline('0-3,6\n', limits([2, 3, 6], 1.5), true);
+  t.same(readCpus(ctx), { limits: limits([2, 3, 6], 1.5), online: [0, 1, 2, 3, 6], visible: { ids: [2, 3], quota: 1.5 } });
+  t.same(ctx.reads, [HOST_ONLINE]);
+  const gone = onOnline('0-1\n', () => { throw new LxcfsError('LXCFS_CALLER_GONE'); });
+  t.throws(() => readCpus(gone), { code: 'LXCFS_CALLER_GONE' });
+  t.same(gone.reads, [], 'no host file read for a caller that is gone');
+  for (const bad of ['', '\n', '0-', 'x', '0-1,', '3-1\n']) {
+    t.throws(() => readCpus(onOnline(bad, limits(null))), { name: 'LxcfsError', code: 'LXCFS_PARSE' }, JSON.stringify(bad));
+  }
 });

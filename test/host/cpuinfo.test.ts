@@ -161,3 +161,25 @@ t.test('no CPU at all → LXCFS_PARSE', async (t) => {
   t.throws(() => parseHostCpuinfo('vendor_id       : IBM/S390\n# processors    : 4\ncpu number      : 0\n'),
     { code: 'LXCFS_PARSE' }, 's390x without summary lines');
 });
+
+t.test('a CPU listed twice → LXCFS_PARSE (as host/stat.ts): its blocks cannot be told apart', async (t) => {
+  t.throws(() => parseHostCpuinfo('processor\t: 0\na\n\nprocessor\t: 1\nb\n\nprocessor\t: 0\nc\n\n'),
+    { name: 'LxcfsError', code: 'LXCFS_PARSE', message: /processor 0 twice/ });
+  t.throws(() => parseHostCpuinfo('processor\t: 3\n\nprocessor\t\t: 3\n'), { code: 'LXCFS_PARSE' }, 'whatever the spacing');
+  const s390 = 'vendor_id       : IBM/S390\n# processors    : 2\n'
+    + 'processor 0: version = FF,  identification = 233EF7,  machine = 3906\n'
+    + 'processor 1: version = FF,  identification = 233EF7,  machine = 3906\n\n'
+    + 'cpu number      : 0\ncpu MHz dynamic : 5200\n\ncpu number      : 1\ncpu MHz dynamic : 5200\n';
+  t.equal(parseHostCpuinfo(s390).cpus.length, 2);
+  t.throws(() => parseHostCpuinfo(s390.replace('processor 1:', 'processor 0:')), { code: 'LXCFS_PARSE', message: /summary processor 0 twice/ });
+  t.throws(() => parseHostCpuinfo(s390.replace('cpu number      : 1', 'cpu number      : 0')), { code: 'LXCFS_PARSE', message: /cpu number 0 twice/ });
+  t.equal(blocks('processor\t: 0\n\nprocessor 0: not an id line\n').cpus.length, 1, 'only id lines count');
+});
+
+t.test('a last line without its newline, CR before the newline, and a file that is one id line', async (t) => {
+  t.same(blocks('processor\t: 7').cpus, [{ cpu: 7, head: 'processor\t: ', body: '' }]);
+  t.throws(() => parseHostCpuinfo('processor\t: 7\r\n'), { code: 'LXCFS_PARSE' }, 'a CR is not a blank');
+  const info = blocks('processor\t: 0\nA\n\nprocessor\t: 1\nB\n\n');
+  t.equal(info.trailer, '');
+  t.equal(info.cpus[1]!.body, '\nB\n\n');
+});

@@ -135,7 +135,7 @@ t.test('cpu view: lines of CPUs hidden later are folded into the next shown line
   t.same(asRows(moved), [[60n, 0n, 30n]]);
 });
 
-t.test('cpu view: a CPU joining the cpuset starts from its current ticks (no jump)', async (t) => {
+t.test('cpu view: a CPU never seen (no byId) starts from its current ticks (no jump)', async (t) => {
   const view = new CpuView({ now: clock().now });
   const only0 = (u: bigint): CpuacctSample => ({ ids: [0], ticks: [ticks(u, 0n, u)], visible: 1, hostCpus: 2, quota: null });
   view.cpuacctView('/j', only0(100n));
@@ -144,6 +144,49 @@ t.test('cpu view: a CPU joining the cpuset starts from its current ticks (no jum
     ({ ids: [0, 1], ticks: [ticks(u, 0n, u), ticks(u1, 0n, 9000n + u1)], visible: 2, hostCpus: 2, quota: null });
   t.same(asRows(view.cpuacctView('/j', both(120n, 5000n))), [[20n, 0n, 20n], [0n, 0n, 0n]]);
   t.same(asRows(view.cpuacctView('/j', both(130n, 5007n))), [[30n, 0n, 30n], [7n, 0n, 7n]]);
+});
+
+t.test('cpu view: a CPU (re)joining the cpuset keeps the user/system the container ran there; only idle restarts', async (t) => {
+  // cpuset 1 → 0-1 (the review's case): the cgroup's per-CPU usage of every CPU comes in byId.
+  const view = new CpuView({ now: clock().now });
+  const read = (ids: number[], cg: Array<[bigint, bigint]>, idle: bigint[]): bigint[][] => asRows(view.cpuacctView('/r', {
+    ids,
+    ticks: ids.map((id) => ticks(cg[id]![0], cg[id]![1], idle[id]!)),
+    byId: cg.map(([user, system]) => ({ user, system })),
+    visible: ids.length,
+    hostCpus: 2,
+    quota: null,
+  }));
+  t.same(read([1], [[100n, 10n], [300n, 30n]], [0n, 5000n]), [[0n, 0n, 0n]], 'first read: zeros');
+  // cpu0 joins; since the last read the container ran 200 user + 20 system ticks there, 150 + 5 on cpu1
+  t.same(read([0, 1], [[300n, 30n], [450n, 35n]], [7000n, 5100n]), [[200n, 20n, 0n], [150n, 5n, 100n]],
+    'cpu0: its user/system counted, its idle re-baselined (diff 0)');
+  t.same(read([0, 1], [[310n, 30n], [460n, 35n]], [7090n, 5190n]), [[210n, 20n, 90n], [160n, 5n, 190n]], 'idle grows from there');
+  // cpu0 leaves; it keeps running there briefly (the cpuset changed after the read): not shown,
+  // and its baseline moves on, so that it does not reappear when cpu0 rejoins
+  t.same(read([1], [[330n, 30n], [470n, 35n]], [7100n, 5200n]), [[210n + 160n + 10n, 25n, 90n + 200n]], 'cpu0\'s past folded into the shown line');
+  t.same(read([0, 1], [[345n, 31n], [480n, 35n]], [9000n, 5300n]), [[225n, 21n, 90n], [180n, 5n, 300n]],
+    'rejoined: user/system since the previous read (15, 1), idle restarts');
+});
+
+t.test('cpu view: without byId a CPU that left and rejoins counts from its last baseline', async (t) => {
+  const view = new CpuView({ now: clock().now });
+  const at = (ids: number[], rows: Array<[bigint, bigint, bigint]>): CpuacctSample =>
+    ({ ids, ticks: ids.map((id) => ticks(...rows[id]!)), visible: ids.length, hostCpus: 2, quota: null });
+  view.cpuacctView('/b', at([0, 1], [[10n, 0n, 100n], [10n, 0n, 100n]]));
+  view.cpuacctView('/b', at([0], [[20n, 0n, 110n], [10n, 0n, 100n]]));
+  t.same(asRows(view.cpuacctView('/b', at([0, 1], [[30n, 0n, 120n], [25n, 0n, 900n]]))), [[20n, 0n, 20n], [15n, 0n, 0n]]);
+});
+
+t.test('cpu view: byId longer than the ids sizes the record (CPUs beyond the last id)', async (t) => {
+  const view = new CpuView({ now: clock().now });
+  const s = (u0: bigint, u3: bigint, ids: number[]): CpuacctSample => ({
+    ids, ticks: ids.map((id) => ticks(id === 0 ? u0 : u3, 0n, 0n)),
+    byId: [{ user: u0, system: 0n }, { user: 0n, system: 0n }, { user: 0n, system: 0n }, { user: u3, system: 0n }],
+    visible: ids.length, hostCpus: 4, quota: null,
+  });
+  view.cpuacctView('/l', s(10n, 50n, [0]));
+  t.same(asRows(view.cpuacctView('/l', s(20n, 80n, [0, 3]))), [[10n, 0n, 0n], [30n, 0n, 0n]], 'cpu3 counted from its first read');
 });
 
 t.test('cpu view: host CPUs hot-plugged beyond the record grow it, history kept', async (t) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { prng } from '../helpers/prng.js';
 import type { CpuLimits } from '../../src/cgroup/types.js';
 import { LxcfsError } from '../../src/errors.js';
 import { hostFileReader } from '../../src/files/host-files.js';
@@ -182,17 +183,6 @@ t.test('a cpuset of offline CPUs only shows the host online CPUs; a block-less v
 });
 
 // ---- property check: cpuinfo, online and visibleCpus agree -------------------------------
-
-/** mulberry32: a tiny seeded PRNG, so a failure reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   readonly topology: X86Topology;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { prng } from '../helpers/prng.js';
 import type { MemorySnapshot, MemoryStat } from '../../src/cgroup/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
 import { LxcfsError } from '../../src/errors.js';
@@ -273,17 +274,6 @@ t.test('gather throws (→ the caller serves the host file)', async (t) => {
 });
 
 // ---- property check -----------------------------------------------------------------
-
-/** mulberry32: a tiny seeded PRNG, so a failure reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(seed: number) {
   const rnd = prng(seed);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { prng } from '../helpers/prng.js';
 import type { Controller, CpuLimits, CpuTime, CpuUsage } from '../../src/cgroup/types.js';
 import { LxcfsError } from '../../src/errors.js';
 import { hostFileReader } from '../../src/files/host-files.js';
@@ -422,17 +423,6 @@ t.test('statLines is pure and matches render', async (t) => {
 
 // ---------------------------------------------------------------------------------------
 // Properties over generated inputs
-
-/** mulberry32: a small deterministic PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface World {
   readonly online: number[];

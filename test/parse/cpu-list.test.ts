@@ -1,4 +1,5 @@
 import t from 'tap';
+import { prng } from '../helpers/prng.js';
 import { formatCpuList, MAX_CPU_ID, parseCpuList } from '../../src/parse/cpu-list.js';
 
 const range = (first: number, last: number): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
@@ -56,17 +57,6 @@ t.test('format: runs of two or more become a-b, as the kernel prints', async (t)
   t.equal(formatCpuList(range(128, 255)), '128-255');
   t.equal(formatCpuList([1, 3, 5, 7]), '1,3,5,7');
 });
-
-/** mulberry32: a tiny seeded PRNG, so a failure reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('round trips: parse(format(ids)) = ids and format(parse(list)) = list', async (t) => {
   const rnd = prng(0x5eed);

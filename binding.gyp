@@ -14,8 +14,28 @@
         "NAPI_VERSION=8",
         "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"
       ],
-      "cflags": ["-Wall", "-Wextra", "-O2"],
-      "cflags_cc": ["-Wall", "-Wextra", "-O2"]
+      "cflags": [
+        "-Wall",
+        "-Wextra",
+        "-O2"
+      ],
+      "cflags_cc": [
+        "-Wall",
+        "-Wextra",
+        "-O2"
+      ]
+    },
+    {
+      "target_name": "lxcfs_node_loadgen",
+      "type": "executable",
+      "sources": [
+        "bench/loadgen.c"
+      ],
+      "cflags": [
+        "-Wall",
+        "-Wextra",
+        "-O2"
+      ]
     }
   ]
 }

@@ -2,12 +2,12 @@
 // per controller (lxcfs semantics, spec §2), read from /proc/<init>/cgroup on every
 // resolve — never cached across requests, because processes move between cgroups. One
 // request resolves once (resolve()) and asks the result as often as it needs.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupLayoutInfo } from '../cgroup/layout.js';
 import { cgroupPathsOf } from '../cgroup/parse-proc-cgroup.js';
 import type { Controller } from '../cgroup/types.js';
 import { isGone, LxcfsError } from '../errors.js';
+import { readKernelFile } from '../io/kernel-files.js';
 import type { InitResolver } from './init-resolver.js';
 
 export class CallerCgroups {
@@ -36,7 +36,7 @@ export class CallerCgroups {
     const initPid = this.#init.initOf(pid);
     let text: string;
     try {
-      text = readFileSync(join(this.#procRoot, String(initPid), 'cgroup'), 'utf8');
+      text = readKernelFile(join(this.#procRoot, String(initPid), 'cgroup'), 'single');
     } catch (err) {
       if (isGone(err)) throw new LxcfsError('LXCFS_CALLER_GONE', `pid ${initPid}`, { cause: err });
       throw new LxcfsError('LXCFS_HOST_UNREADABLE', `/proc/${initPid}/cgroup`, { cause: err });

@@ -6,6 +6,7 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { withoutTrailingSlash } from '../cgroup/cgroup-path.js';
 import { LxcfsError, isGone } from '../errors.js';
+import { readKernelFile } from '../io/kernel-files.js';
 import { readProcText } from './proc-read.js';
 import { startTimeOf } from './proc-stat.js';
 import { parseNsPid, parsePpid, parseTgid } from './proc-status.js';
@@ -81,7 +82,8 @@ export class InitResolver {
 
   #stillInit(entry: CachedInit, ns: string): boolean {
     try {
-      return startTimeOf(readProcText(`${this.#proc}/${entry.initPid}/stat`)) === entry.startTime
+      // Kept open: a hit costs one pread, and a dead init's fd reads ESRCH even after pid reuse.
+      return startTimeOf(readKernelFile(`${this.#proc}/${entry.initPid}/stat`, 'single')) === entry.startTime
         && readlinkSync(`${this.#proc}/${entry.initPid}/ns/pid`) === ns;
     } catch {
       return false;
@@ -162,7 +164,7 @@ export class InitResolver {
   #remember(ns: string, initPid: number): void {
     let startTime: number | null;
     try {
-      startTime = startTimeOf(readProcText(`${this.#proc}/${initPid}/stat`));
+      startTime = startTimeOf(readKernelFile(`${this.#proc}/${initPid}/stat`, 'single'));
     } catch {
       startTime = null;
     }

@@ -61,7 +61,7 @@ function makeInfo(
 
 /** Words of a cgroup.controllers file, or null when there is none (not a cgroup2 root). */
 function readControllers(file: string): ReadonlySet<string> | null {
-  const text = readOptionalCgroupFile(file);
+  const text = readOptionalCgroupFile(file, 'scan'); // once, at start-up
   return text === undefined ? null : new Set(text.split(/\s+/).filter((w) => w !== ''));
 }
 

@@ -4,8 +4,9 @@
 // and a value that is not a decimal integer is skipped, never guessed. I/O failures
 // become LXCFS_CGROUP_UNREADABLE, unparsable required values LXCFS_PARSE. Also the small
 // I/O helpers every reader shares (complete lines, "does this cgroup still exist").
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { LxcfsError } from '../errors.js';
+import { readKernelFile, type FileShape } from '../io/kernel-files.js';
 import { parseBigInt } from '../parse/kernel-text.js';
 
 /**
@@ -32,10 +33,14 @@ function contentEnd(line: string): number {
   return last === 13 || last === 32 ? line.trimEnd().length : line.length;
 }
 
-/** The text of a cgroup file; any failure (ENOENT when a cgroup vanished) is UNREADABLE. */
-export function readCgroupFile(file: string): string {
+/**
+ * The text of a cgroup file; any failure (ENOENT when a cgroup vanished) is UNREADABLE.
+ * Every cgroup file the readers use is written by the kernel in one go ('single'), but
+ * the many cgroup.procs of a scan are read as 'scan'.
+ */
+export function readCgroupFile(file: string, shape: FileShape = 'single'): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readKernelFile(file, shape);
   } catch (err) {
     throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
   }
@@ -46,9 +51,9 @@ export function readCgroupFile(file: string): string {
  * a parent that is a file): optional inputs (swap accounting files, the root's missing
  * memory.max, a cgroup2 root's cgroup.controllers) are probed by reading them.
  */
-export function readOptionalCgroupFile(file: string): string | undefined {
+export function readOptionalCgroupFile(file: string, shape: FileShape = 'single'): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readKernelFile(file, shape);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -12,13 +12,13 @@ import { completeLines, readCgroupFile, readOptionalCgroupFile } from './parse-k
 export function cgroupProcs(root: string, path: string, depth: number): number[] {
   const top = cgroupDirs(root, path)[0] as string; // cgroupDirs always yields the cgroup itself first
   const pids = new Set<number>();
-  addPids(pids, readCgroupFile(`${top}/cgroup.procs`));
+  addPids(pids, readCgroupFile(`${top}/cgroup.procs`, 'scan'));
   let level = [top];
   for (let d = 0; d < depth && level.length > 0; d++) {
     const next: string[] = [];
     for (const dir of level) {
       for (const child of childDirs(dir)) {
-        const text = readOptionalCgroupFile(`${child}/cgroup.procs`);
+        const text = readOptionalCgroupFile(`${child}/cgroup.procs`, 'scan');
         if (text === undefined) continue; // removed since readdir
         addPids(pids, text);
         next.push(child);

@@ -38,7 +38,8 @@ export const InitFlag = Object.freeze({
 });
 
 /** fuse_open_out.open_flags */
-export const OpenFlag = Object.freeze({ DIRECT_IO: 1 << 0, KEEP_CACHE: 1 << 1, NONSEEKABLE: 1 << 2 });
+/** FOPEN_*; NOFLUSH (7.35) is ignored by older kernels, which then send FLUSH as before. */
+export const OpenFlag = Object.freeze({ DIRECT_IO: 1 << 0, KEEP_CACHE: 1 << 1, NONSEEKABLE: 1 << 2, NOFLUSH: 1 << 5 });
 
 export const SIZE = Object.freeze({
   IN_HEADER: 40,

@@ -25,6 +25,7 @@ const S_IFREG = 0o100000;
 const DT_DIR = 4;
 const DT_REG = 8;
 const FOPEN_DIRECT_IO = 1;
+const FOPEN_NOFLUSH = 1 << 5;
 const NOW = 1_700_000_000_123; // ms
 
 function fakeFile(path: string, size: number): VirtualFile {
@@ -259,13 +260,13 @@ t.test('ENOENT for unknown names and inodes', async (t) => {
 
 // ---- open -------------------------------------------------------------------------------
 
-t.test('open: read-only opens succeed with FOPEN_DIRECT_IO, others EACCES', async (t) => {
+t.test('open: read-only opens succeed with FOPEN_DIRECT_IO and FOPEN_NOFLUSH, others EACCES', async (t) => {
   const fs = mount();
   const ino = walk(fs, 'proc/meminfo').nodeid;
   const ok = fs.send(OP.OPEN, openBody(constants.O_RDONLY), { nodeId: ino });
   t.equal(ok.error, 0);
   t.equal(ok.body.length, 16);
-  t.equal(ok.body.readUInt32LE(8), FOPEN_DIRECT_IO, 'open_flags = FOPEN_DIRECT_IO');
+  t.equal(ok.body.readUInt32LE(8), FOPEN_DIRECT_IO | FOPEN_NOFLUSH, 'open_flags = FOPEN_DIRECT_IO | FOPEN_NOFLUSH');
   const fh = Number(ok.body.readBigUInt64LE(0));
   t.ok(fh >= 1, 'a non-zero fh');
   t.equal(fs.fs.openCount, 1);

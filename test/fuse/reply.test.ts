@@ -26,7 +26,14 @@ t.test('ok(chunks): len is the sum of all chunks', async (t) => {
   t.equal(r.error, 0);
   t.equal(r.unique, 0x1_0000_002an);
   t.equal(r.body.toString(), 'abcde');
-  t.equal(r.chunks, 4);
+  t.equal(r.chunks, 3, 'the empty chunk is left out of the writev');
+});
+
+t.test('ok(empty buffer): a bare header, no empty iovec', async (t) => {
+  const sink = new RecordingSink();
+  new Reply(UNIQUE, sink).ok(Buffer.alloc(0));
+  t.equal(sink.sends[0]!.length, 1);
+  t.equal(sink.take().len, 16);
 });
 
 t.test('ok() with no body: a bare 16-byte header', async (t) => {

@@ -1,0 +1,133 @@
+// KernelFiles: kept fds re-read with pread at 0 for kernel pseudo-files, never for fixture
+// files; kept from the second read; stale fds (removed cgroup, dead process) dropped and the
+// path re-opened; bounded; 'single' vs 'records' vs 'scan'. The real-kernel cases use a
+// v1 memory cgroup and a child process, so they need root (and fail without it).
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { KernelFiles } from '../../src/io/kernel-files.js';
+import { TestCgroups } from '../helpers/cgroups.js';
+import { requirePrivileges } from '../helpers/env.js';
+
+t.test('fixture files are read afresh and never kept', async (t) => {
+  const dir = t.testdir({ 'memory.max': '100\n' });
+  const files = new KernelFiles();
+  const path = join(dir, 'memory.max');
+  t.equal(files.read(path, 'single'), '100\n');
+  t.equal(files.read(path, 'single'), '100\n');
+  t.equal(files.keptCount, 0, 'not a kernel filesystem');
+  // Replaced under a new inode, as a test fixture may be: the new content is read.
+  unlinkSync(path);
+  writeFileSync(path, '200\n');
+  t.equal(files.read(path, 'single'), '200\n');
+  rmSync(path);
+  t.throws(() => files.read(path), { code: 'ENOENT' });
+});
+
+t.test('a file bigger than the buffer is read whole in every shape', async (t) => {
+  const big = 'x'.repeat(200 * 1024 + 17);
+  const dir = t.testdir({ big });
+  const files = new KernelFiles();
+  for (const shape of ['single', 'records', 'scan'] as const) {
+    t.equal(files.read(join(dir, 'big'), shape).length, big.length, shape);
+  }
+});
+
+t.test('UTF-8 content (cgroup names may be any bytes) decodes as UTF-8', async (t) => {
+  const dir = t.testdir({ cgroup: '0::/système.slice\n' });
+  t.equal(new KernelFiles().read(join(dir, 'cgroup'), 'single'), '0::/système.slice\n');
+});
+
+t.test('procfs files are kept from their second read and stay current', async (t) => {
+  const files = new KernelFiles();
+  t.match(files.read('/proc/self/status', 'single'), /^Name:/);
+  t.equal(files.keptCount, 0, 'a path read once is not kept');
+  const first = files.read('/proc/self/stat', 'single');
+  t.equal(files.keptCount, 0);
+  files.read('/proc/self/stat', 'single');
+  t.equal(files.keptCount, 1, 'kept from the second read');
+  // /proc/self/stat's utime moves as we burn CPU: the kept fd sees the kernel regenerate it.
+  let now = first;
+  const deadline = Date.now() + 5000;
+  while (now === first && Date.now() < deadline) {
+    for (let i = 0; i < 1e6; i++) Math.sqrt(i);
+    now = files.read('/proc/self/stat', 'single');
+  }
+  t.not(now, first, 'a pread at 0 regenerates the content');
+  t.equal(files.keptCount, 1);
+  files.closeAll();
+  t.equal(files.keptCount, 0);
+});
+
+t.test("'records' reads every record of /proc/cpuinfo; 'scan' never keeps", async (t) => {
+  const files = new KernelFiles();
+  const expected = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor\s*:/gm)?.length;
+  for (let i = 0; i < 3; i++) {
+    t.equal(files.read('/proc/cpuinfo', 'records').match(/^processor\s*:/gm)?.length, expected, `read ${i}`);
+  }
+  t.equal(files.keptCount, 1);
+  files.read('/proc/self/cgroup', 'scan');
+  files.read('/proc/self/cgroup', 'scan');
+  t.equal(files.keptCount, 1, 'scan reads are never kept');
+  files.closeAll();
+});
+
+t.test('the table is bounded: the oldest kept fd is closed first', async (t) => {
+  const files = new KernelFiles(2);
+  for (const path of ['/proc/uptime', '/proc/loadavg', '/proc/meminfo']) {
+    files.read(path, 'single');
+    files.read(path, 'single');
+  }
+  t.equal(files.keptCount, 2);
+  const none = new KernelFiles(0);
+  none.read('/proc/uptime', 'single');
+  none.read('/proc/uptime', 'single');
+  t.equal(none.keptCount, 0, 'maxKept 0 keeps nothing');
+  t.throws(() => new KernelFiles(-1), RangeError);
+  t.throws(() => new KernelFiles(1.5), RangeError);
+  files.closeAll();
+});
+
+t.test('a removed and re-created cgroup is read afresh, never through the stale fd', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const cgroups = new TestCgroups(t);
+  cgroups.create('memory', 'kept');
+  cgroups.write('memory', 'kept', 'memory.limit_in_bytes', 64 * 1024 * 1024);
+  const files = new KernelFiles();
+  const path = join(cgroups.dir('memory', 'kept'), 'memory.limit_in_bytes');
+  files.read(path, 'single');
+  t.equal(files.read(path, 'single'), `${64 * 1024 * 1024}\n`);
+  t.equal(files.keptCount, 1);
+  cgroups.write('memory', 'kept', 'memory.limit_in_bytes', 32 * 1024 * 1024);
+  t.equal(files.read(path, 'single'), `${32 * 1024 * 1024}\n`, 'a live resize is seen through the kept fd');
+  await cgroups.removeAll();
+  t.throws(() => files.read(path, 'single'), { code: 'ENOENT' }, 'the removed cgroup fails, not its old value');
+  t.equal(files.keptCount, 0, 'the stale fd was dropped');
+  cgroups.create('memory', 'kept');
+  cgroups.write('memory', 'kept', 'memory.limit_in_bytes', 16 * 1024 * 1024);
+  files.read(path, 'single');
+  t.equal(files.keptCount, 1);
+  await cgroups.removeAll();
+  cgroups.create('memory', 'kept');
+  cgroups.write('memory', 'kept', 'memory.limit_in_bytes', 8 * 1024 * 1024);
+  t.equal(files.read(path, 'single'), `${8 * 1024 * 1024}\n`, 're-created under the same path: the new cgroup');
+  files.closeAll();
+});
+
+t.test("a dead process's kept /proc file fails instead of showing the old process", async (t) => {
+  if (!requirePrivileges(t)) return;
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  t.teardown(() => { child.kill('SIGKILL'); });
+  const pid = child.pid!;
+  const files = new KernelFiles();
+  const path = `/proc/${pid}/cgroup`;
+  files.read(path, 'single');
+  t.match(files.read(path, 'single'), /memory:/);
+  t.equal(files.keptCount, 1);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  t.throws(() => files.read(path, 'single'), { code: 'ENOENT' });
+  t.equal(files.keptCount, 0);
+});

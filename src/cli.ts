@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, type DaemonOptions } from './config.js';
+import { DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, MAX_SPIN_MICROS, type DaemonOptions } from './config.js';
 import { LxcfsError } from './errors.js';
 import { REGISTRY } from './files/registry.js';
 import { createLogger } from './log.js';
@@ -31,6 +31,7 @@ const FLAGS = {
   'proc-root': { type: 'string' },
   'sys-root': { type: 'string' },
   'cgroup-root': { type: 'string' },
+  'spin-us': { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -58,8 +59,16 @@ export function parseCommandLine(argv: readonly string[]): Command {
       procRoot: root(values['proc-root'], DEFAULT_ROOTS.procRoot),
       sysRoot: root(values['sys-root'], DEFAULT_ROOTS.sysRoot),
       cgroupRoot: root(values['cgroup-root'], DEFAULT_ROOTS.cgroupRoot),
+      spinMicros: spinMicros(values['spin-us']),
     },
   };
+}
+
+function spinMicros(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SPIN_MICROS;
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= MAX_SPIN_MICROS)) throw new LxcfsError('LXCFS_USAGE', `--spin-us takes 0 to ${MAX_SPIN_MICROS}, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export function usage(): string {
@@ -80,6 +89,9 @@ Options (lxcfs-compatible):
                            entry/attr timeouts are set by lxcfs-node and ignored)
   -v, --version            print the version
   -h, --help               print this help
+Tuning:
+      --spin-us N          poll N µs awake for the next request before sleeping
+                           (default ${DEFAULT_SPIN_MICROS}; 0 never spins; at most ${MAX_SPIN_MICROS})
 Testing:
       --proc-root DIR      read host /proc from DIR (default /proc)
       --sys-root DIR       read host /sys from DIR (default /sys)

@@ -16,7 +16,12 @@ export interface DaemonOptions extends Roots {
   readonly render: RenderOptions;
   /** Extra -o mount options, after lxcfs-compatible filtering. */
   readonly fuseOptions: readonly string[];
+  /** µs to poll awake for the next FUSE request before sleeping (0 = never; at most 1000). */
+  readonly spinMicros: number;
 }
+
+export const DEFAULT_SPIN_MICROS = 50;
+export const MAX_SPIN_MICROS = 1000;
 
 export const DEFAULT_MOUNTPOINT = '/var/lib/lxcfs';
 export const DEFAULT_PIDFILE = '/run/lxcfs-node.pid';

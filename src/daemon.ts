@@ -94,7 +94,9 @@ export class Daemon {
       const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
-      device.start((raw) => session.handle(raw), endConnection);
+      device.start((batch) => renderer.batch(() => {
+        for (const raw of batch) session.handle(raw);
+      }), endConnection, options.spinMicros);
       services.loadavg?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
       return new Daemon({ mountpoint, mountId, pidfile, device, endConnection, services }, deps, closed);

@@ -13,6 +13,7 @@ const DEFAULTS = {
   procRoot: '/proc',
   sysRoot: '/sys',
   cgroupRoot: '/sys/fs/cgroup',
+  spinMicros: 50,
 };
 
 function run(argv: string[]) {
@@ -140,6 +141,16 @@ t.test('a missing option value: LXCFS_USAGE', async (t) => {
 t.test('two positionals: LXCFS_USAGE', async (t) => {
   usageError(t, ['/a', '/b'], /one mountpoint expected, got 2/);
   usageError(t, ['/a', '-f', '/b', '/c'], /got 3/);
+});
+
+t.test('--spin-us: 0 to 1000 µs, default 50', async (t) => {
+  t.equal(run(['--spin-us', '0']).spinMicros, 0);
+  t.equal(run(['--spin-us=1000']).spinMicros, 1000);
+  t.equal(run([]).spinMicros, 50);
+  for (const bad of ['-1', '1001', '1.5', 'x', '', '99999']) {
+    t.throws(() => parseCommandLine(['--spin-us', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
+  }
+  t.match(usage(), /--spin-us N/);
 });
 
 t.test('usage() lists every registry file with its summary', async (t) => {

@@ -98,6 +98,7 @@ function fixture(t: Test): Fixture {
       pidfile: join(dir, 'run/lxcfs-node.pid'),
       debug: false,
       render: { swap: true, cfs: false, loadavg: false },
+      spinMicros: 0,
       fuseOptions: [],
       procRoot: '/proc',
       sysRoot: '/sys',

@@ -33,7 +33,7 @@ export class CallerCgroups {
 
   /** The caller's init and all its cgroup paths, from one read of /proc/<init>/cgroup. */
   resolve(pid: number): ResolvedCaller {
-    const initPid = this.#init.initOf(pid);
+    const { initPid, ownNamespace } = this.#init.locate(pid);
     let text: string;
     try {
       text = readKernelFile(join(this.#procRoot, String(initPid), 'cgroup'), 'single');
@@ -44,6 +44,9 @@ export class CallerCgroups {
     const paths = cgroupPathsOf(text, this.#layout);
     return {
       initPid,
+      // Every process of the daemon's own pid namespace shares one container: the host's
+      // (reaperOf gives them all pid 1); elsewhere the init tells containers apart.
+      key: `${ownNamespace ? 'own' : initPid}\n${text}`,
       pathOf(controller) {
         const path = paths.get(controller);
         if (path === undefined) throw new LxcfsError('LXCFS_NO_CGROUP', controller);
@@ -55,6 +58,8 @@ export class CallerCgroups {
 
 export interface ResolvedCaller {
   readonly initPid: number;
+  /** The init (or 'own' namespace) and its whole /proc/<init>/cgroup: equal keys, same content. */
+  readonly key: string;
   /** Throws LXCFS_NO_CGROUP when the init has no cgroup for the controller. */
   pathOf(controller: Controller): string;
 }

@@ -49,12 +49,20 @@ export class InitResolver {
   }
 
   initOf(pid: number): number {
+    return this.locate(pid).initPid;
+  }
+
+  /** initOf, and whether the caller shares the daemon's pid namespace (then initPid is itself). */
+  locate(pid: number): { readonly initPid: number; readonly ownNamespace: boolean } {
     if (!(pid > 0 && Number.isSafeInteger(pid))) {
       throw new LxcfsError('LXCFS_CALLER_INVISIBLE', `pid ${pid}`);
     }
     const ns = this.#callerNs(pid);
-    if (ns === this.#selfNs) return pid;
+    if (ns === this.#selfNs) return { initPid: pid, ownNamespace: true };
+    return { initPid: this.#initIn(ns, pid), ownNamespace: false };
+  }
 
+  #initIn(ns: string, pid: number): number {
     const hit = this.#cache.get(ns);
     if (hit !== undefined) {
       this.#cache.delete(ns);

@@ -2,6 +2,10 @@
 // fails or yields nothing — the host's own file instead (spec §2.4: never fail a read
 // that can be answered, never an empty file). This is the only place that falls back;
 // each fallback is counted by reason.
+// Within batch(), requests for the same file from the same container (equal containerKey)
+// are rendered once: every request of a batch had arrived before the batch began, so
+// content made during it is as current for each of them as content made just for it —
+// never content made before a request arrived, which could miss a limit just changed.
 import { LxcfsError } from '../errors.js';
 import type { ContentSource } from '../fuse/filesystem.js';
 import type { Logger } from '../log.js';
@@ -17,21 +21,46 @@ export class FileRenderer implements ContentSource {
   readonly #deps: ContentDeps;
   /** Host fallbacks so far by error code (e.g. LXCFS_CALLER_GONE → 3), for diagnostics. */
   readonly fallbacks = new Map<string, number>();
+  /** Renders answered from the batch's memo instead of rendering again. */
+  coalesced = 0;
+  /** file path + container key → content, for the duration of one batch(); null outside. */
+  #memo: Map<string, Buffer> | null = null;
 
   constructor(deps: ContentDeps) {
     this.#deps = deps;
   }
 
+  /** Runs `requests` (the handling of one batch of requests) with render coalescing. */
+  batch<T>(requests: () => T): T {
+    const outer = this.#memo;
+    this.#memo = new Map();
+    try {
+      return requests();
+    } finally {
+      this.#memo = outer;
+    }
+  }
+
   render(file: VirtualFile, pid: number): Buffer {
+    let key: string | undefined;
     let text: string;
     try {
-      text = file.render(file.gather(this.#deps.contextFor(pid)));
+      const ctx = this.#deps.contextFor(pid);
+      key = this.#memo === null ? undefined : memoKey(file, ctx);
+      const done = key === undefined ? undefined : this.#memo?.get(key);
+      if (done !== undefined) {
+        this.coalesced++;
+        return done;
+      }
+      text = file.render(file.gather(ctx));
       if (text.length === 0) throw new LxcfsError('LXCFS_INTERNAL', `${file.path} rendered nothing`);
     } catch (err) {
       this.#countFallback(file, pid, err);
-      text = this.#deps.hostFile(file.host);
+      return Buffer.from(this.#deps.hostFile(file.host), 'utf8'); // a fallback is never shared
     }
-    return Buffer.from(text, 'utf8');
+    const content = Buffer.from(text, 'utf8');
+    if (key !== undefined) this.#memo?.set(key, content);
+    return content;
   }
 
   #countFallback(file: VirtualFile, pid: number, err: unknown): void {
@@ -43,5 +72,14 @@ export class FileRenderer implements ContentSource {
     } else {
       this.#deps.logger.error({ file: file.path, pid, err }, 'renderer failed; served host file');
     }
+  }
+}
+
+/** undefined when the caller cannot be resolved: render() then fails and falls back as usual. */
+function memoKey(file: VirtualFile, ctx: GatherContext): string | undefined {
+  try {
+    return `${file.path}\n${ctx.containerKey()}`;
+  } catch {
+    return undefined;
   }
 }

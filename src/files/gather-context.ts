@@ -38,6 +38,7 @@ export function contextFactory(deps: GatherDeps): (pid: number) => GatherContext
       io: () => reader.io(pathOf),
       initPid: () => container().initPid,
       cgroupPath: pathOf,
+      containerKey: () => container().key,
     };
   };
 }

@@ -43,6 +43,11 @@ export interface GatherContext {
   initPid(): number;
   /** The caller's cgroup path for a controller: the key of per-container state. */
   cgroupPath(controller: Controller): string;
+  /**
+   * Identity of the caller's container for this request: its init and all its cgroups.
+   * Callers with equal keys get equal content from every file at the same moment.
+   */
+  containerKey(): string;
   /** Daemon-wide stateful views, shared by all readers of a container. */
   readonly services: Services;
 }

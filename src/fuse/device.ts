@@ -1,6 +1,7 @@
 // The /dev/fuse connection of a mounted filesystem: replies are written with one
-// writev(2) each (the kernel wants a reply in a single write); requests arrive through
-// the native readiness-driven reader on the main loop, never the libuv thread pool.
+// writev(2) each (the kernel wants a reply in a single write); requests arrive in batches
+// (everything pending at once) through the native readiness-driven reader on the main
+// loop, never the libuv thread pool.
 import { closeSync, writevSync } from 'node:fs';
 import type { DeviceReaderHandle, NativeAddon } from '../native/addon.js';
 import type { Logger } from '../log.js';
@@ -22,9 +23,12 @@ export class FuseDevice implements ReplySink {
     this.#logger = logger;
   }
 
-  /** Starts delivering requests; onClose fires once when the kernel ends the connection. */
-  start(onRequest: (raw: Buffer) => void, onClose: (errno: number) => void): void {
-    this.#reader = new this.#native.DeviceReader(this.fd, READ_BUFFER_SIZE, onRequest, onClose);
+  /**
+   * Starts delivering requests, in batches; onClose fires once when the kernel ends the
+   * connection. spinMicros: how long to poll awake for the next request (see DeviceReader).
+   */
+  start(onRequests: (batch: Buffer[]) => void, onClose: (errno: number) => void, spinMicros = 0): void {
+    this.#reader = new this.#native.DeviceReader(this.fd, READ_BUFFER_SIZE, onRequests, onClose, spinMicros);
     this.#reader.start();
   }
 

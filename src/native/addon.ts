@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 export interface DeviceReaderHandle {
   /** Starts polling; a no-op while started; throws after stop() (a reader is single-use). */
   start(): void;
-  /** Idempotent; safe inside onRequest. Never closes the fd: the owner closes it after stop(). */
+  /** Idempotent; safe inside onRequests. Never closes the fd: the owner closes it after stop(). */
   stop(): void;
 }
 
@@ -24,8 +24,10 @@ export interface NativeAddon {
   lockFile(fd: number): boolean;
   /**
    * Readiness-driven reader of a /dev/fuse-like fd, on the main libuv loop (uv_poll_t), never the thread pool.
-   * Each read() becomes one onRequest call with a fresh Buffer of exactly the bytes read (at most 64
-   * per wakeup). EAGAIN waits for the next wakeup; EINTR and ENOENT (an interrupted request) are retried.
+   * Each read() becomes a fresh Buffer of exactly the bytes read; everything pending is read before
+   * onRequests is called once with them all (at most 64 per call, 16 calls per wakeup). EAGAIN waits
+   * for the next wakeup — or, with spinMicros (0..1000, default 0), for that long awake after a
+   * batch. EINTR and ENOENT (an interrupted request) are retried.
    * onClose fires once, after polling stopped, with the errno that ended the connection (ENODEV
    * when the filesystem was unmounted or aborted; 0 for end-of-file, which only pipe stand-ins
    * give). A throw from either callback becomes an uncaught exception. bufferSize: 8192 ..64 MiB.
@@ -33,8 +35,9 @@ export interface NativeAddon {
   DeviceReader: new (
     fd: number,
     bufferSize: number,
-    onRequest: (request: Buffer) => void,
+    onRequests: (requests: Buffer[]) => void,
     onClose: (errno: number) => void,
+    spinMicros?: number,
   ) => DeviceReaderHandle;
 }
 

@@ -102,6 +102,19 @@ t.test('resolve(): the init and every controller\'s path from one read of its cg
   t.throws(() => resolved.pathOf('io'), { code: 'LXCFS_NO_CGROUP' }, 'a controller the init has no line for');
 });
 
+t.test('key: one per container — the init and its cgroups; the own namespace as one', async (t) => {
+  const root = fakeProc(t, [HOST_INIT, SHIM, HOST_PROC, INIT, CHILD,
+    { ...HOST_PROC, pid: 71, nspid: [71] }, { ...HOST_PROC, pid: 72, nspid: [72], cgroup: hybridCgroup('/elsewhere') }]);
+  const cg = callerCgroups(root);
+  t.equal(cg.resolve(101).key, cg.resolve(100).key, 'every process of a container');
+  t.equal(cg.resolve(71).key, cg.resolve(70).key, 'host processes in the same cgroups, whatever their pid');
+  t.not(cg.resolve(72).key, cg.resolve(70).key, 'host processes in other cgroups');
+  t.not(cg.resolve(70).key, cg.resolve(101).key);
+  // A second container whose init has exactly the same cgroup file is still another container.
+  writeProc(root, { ...INIT, pid: 200, ns: CONTAINER_NS + 1 });
+  t.not(cg.resolve(200).key, cg.resolve(100).key, 'another init: another key (its own uptime)');
+});
+
 t.test('a host-namespace caller gets its own cgroup', async (t) => {
   const cg = callerCgroups(fakeProc(t));
   t.equal(cg.pathOf(70, 'memory'), '/user.slice/session-1.scope');

@@ -125,3 +125,60 @@ t.test('with the real host reader on a fixture tree', async (t) => {
   const sysFile: VirtualFile = { ...failing, path: 'sys/devices/online', host: { root: 'sys', path: 'devices/online' } };
   t.equal(content.render(sysFile, 1).toString(), '0-3\n', 'sys root used for sys host files');
 });
+
+// ---- batch(): one render per file and container within a batch --------------------------
+
+/** Callers 1 and 2 share a container; 3 is elsewhere; 4 cannot be resolved. */
+function keyedContext(pid: number): GatherContext {
+  return fakeContext({
+    pid,
+    containerKey: () => {
+      if (pid === 4) throw new LxcfsError('LXCFS_CALLER_GONE', 'pid 4');
+      return pid === 3 ? 'other' : 'shared';
+    },
+  });
+}
+
+t.test('batch(): same file and container render once; others render their own', async (t) => {
+  const { content } = renderer(undefined, keyedContext);
+  let renders = 0;
+  const file = virtualFile((ctx) => ({ n: ++renders, pid: ctx.pid }), (input) => `${JSON.stringify(input)}\n`);
+  const other = { ...virtualFile(() => ({ n: ++renders }), (input) => `other ${JSON.stringify(input)}\n`), path: 'proc/stat' };
+  const out = content.batch(() => [1, 2, 3, 1].map((pid) => content.render(file, pid).toString()).concat(content.render(other, 2).toString()));
+  t.same(out, ['{"n":1,"pid":1}\n', '{"n":1,"pid":1}\n', '{"n":2,"pid":3}\n', '{"n":1,"pid":1}\n', 'other {"n":3}\n']);
+  t.equal(content.coalesced, 2);
+  // Outside a batch nothing is shared: a request may have arrived after any earlier content.
+  t.equal(content.render(file, 1).toString(), '{"n":4,"pid":1}\n');
+  t.equal(content.render(file, 2).toString(), '{"n":5,"pid":2}\n');
+  // A new batch starts empty.
+  t.equal(content.batch(() => content.render(file, 2).toString()), '{"n":6,"pid":2}\n');
+  t.equal(content.coalesced, 2);
+});
+
+t.test('batch(): fallbacks and unresolvable callers are never shared', async (t) => {
+  const { content, hostCalls } = renderer(undefined, keyedContext);
+  let calls = 0;
+  const failing = virtualFile(() => { calls++; throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', 'gone'); }, () => 'never');
+  content.batch(() => {
+    t.equal(content.render(failing, 1).toString(), HOST_MEMINFO);
+    t.equal(content.render(failing, 2).toString(), HOST_MEMINFO);
+  });
+  t.equal(calls, 2, 'a failed render is retried for the next caller');
+  t.equal(hostCalls.length, 2);
+  let renders = 0;
+  const file = virtualFile(() => ++renders, (n) => `${String(n)}\n`);
+  content.batch(() => {
+    t.equal(content.render(file, 4).toString(), '1\n', 'no key: rendered as outside a batch');
+    t.equal(content.render(file, 1).toString(), '2\n', 'and not shared with the next caller');
+    t.equal(content.render(file, 2).toString(), '2\n');
+  });
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_CGROUP_UNREADABLE: 2 });
+});
+
+t.test('batch() restores the outer state even when the batch throws', async (t) => {
+  const { content } = renderer(undefined, keyedContext);
+  let renders = 0;
+  const file = virtualFile(() => ++renders, (n) => `${String(n)}\n`);
+  t.throws(() => content.batch(() => { content.render(file, 1); throw new Error('boom'); }), /boom/);
+  t.equal(content.render(file, 2).toString(), '2\n', 'no memo left behind');
+});

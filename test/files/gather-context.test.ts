@@ -18,7 +18,7 @@ function setup() {
   const caller: CallerPaths = {
     resolve(pid) {
       calls.push(`resolve ${pid}`);
-      return { initPid: 1000 + pid, pathOf: (controller) => `/${controller}/${pid}` };
+      return { initPid: 1000 + pid, key: `key of ${pid}`, pathOf: (controller) => `/${controller}/${pid}` };
     },
   };
   const ask = (what: string, pathOf: PathOf, controller: Controller) => calls.push(`${what} ${pathOf(controller)}`);

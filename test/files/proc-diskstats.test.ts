@@ -58,6 +58,7 @@ function ctx(over: Partial<GatherContext> & { reads?: HostPath[] } = {}): Gather
     io: () => THROTTLE,
     initPid: () => 4242,
     cgroupPath: never,
+    containerKey: never,
     ...over,
     reads,
   };

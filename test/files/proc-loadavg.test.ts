@@ -36,6 +36,7 @@ function ctx(options: Partial<RenderOptions>, loadavg: LoadavgSampler | null, ov
       paths.push(controller);
       return '/spec-a';
     },
+    containerKey: never,
     ...over,
     reads,
     paths,

@@ -51,6 +51,7 @@ function context(c: Caller): Context {
     options: { swap: true, cfs: c.cfs ?? false, loadavg: false },
     keys,
     hostFile: c.host,
+    containerKey: () => { throw new Error('not used by stat'); },
     memory: () => { throw new Error('not used by stat'); },
     io: () => { throw new Error('not used by stat'); },
     cpuLimits: () => c.limits,

@@ -44,6 +44,7 @@ function ctx(s: Scenario): GatherContext & { reads: string[] } {
       return text;
     },
     memory: never,
+    containerKey: never,
     cpuLimits: () => s.limits ?? { cpus: null, quota: null },
     cpuUsage: () => s.usage ?? usage(0n, 0n),
     io: never,

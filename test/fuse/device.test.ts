@@ -128,14 +128,14 @@ t.test('close(): closes the fd, idempotent; send() afterwards is a no-op', async
   }
 });
 
-t.test('start() delivers each read to onRequest through the native reader', async (t) => {
+t.test('start() delivers every read, in batches, through the native reader', async (t) => {
   const { fd, path } = fifoFd(t);
   const device = new FuseDevice(fd, native, new RecordingLogger());
   let closed = false;
   t.teardown(() => { if (!closed) device.close(); });
   const got: Buffer[] = [];
   let notify: (() => void) | undefined;
-  device.start((raw) => { got.push(raw); notify?.(); }, (errno) => t.fail(`onClose(${errno}) on a FIFO that stays open`));
+  device.start((batch) => { got.push(...batch); notify?.(); }, (errno) => t.fail(`onClose(${errno}) on a FIFO that stays open`));
   const messages = ['first request', 'second', Buffer.alloc(8192, 0xab).toString('latin1')];
   for (const msg of messages) {
     await within(2000, `delivery of a ${msg.length}-byte message`, (resolve) => {
@@ -143,7 +143,7 @@ t.test('start() delivers each read to onRequest through the native reader', asyn
       writeSync(fd, Buffer.from(msg, 'latin1'));
     });
   }
-  t.same(got.map((b) => b.toString('latin1')), messages, 'one onRequest per write, in order, byte for byte');
+  t.same(got.map((b) => b.toString('latin1')), messages, 'every write delivered once, in order, byte for byte');
   t.ok(READ_BUFFER_SIZE >= 128 * 1024 + 4096, 'reads sized for max_write 128 KiB plus headers');
 
   // close() stops the reader before closing: bytes written afterwards (through another
@@ -189,7 +189,7 @@ t.test('a real /dev/fuse connection: ENOENT for an unknown unique is ignored sil
   const closedWith: number[] = [];
   await within(5000, 'FUSE_INIT', (resolve) => {
     onFirst = () => resolve(undefined);
-    device.start((raw) => { requests.push(raw); onFirst?.(); }, (errno) => { closedWith.push(errno); onClosed?.(errno); });
+    device.start((batch) => { requests.push(...batch); onFirst?.(); }, (errno) => { closedWith.push(errno); onClosed?.(errno); });
   });
   t.equal(requests[0]?.readUInt32LE(4), FUSE_INIT, 'the kernel\'s first request arrived through FuseDevice');
   const initUnique = requests[0]!.readBigUInt64LE(8);

@@ -29,6 +29,7 @@ export function fakeContext(overrides: Partial<GatherContext> = {}): GatherConte
     io: unexpected('io'),
     initPid: unexpected('initPid'),
     cgroupPath: unexpected('cgroupPath'),
+    containerKey: unexpected('containerKey'),
     ...overrides,
   };
 }

@@ -116,8 +116,11 @@ t.test('DeviceReader over a FIFO', async (t) => {
     for (const r of readers) r.stop();
     closeSync(fd);
   });
-  const make = (size: number, onRequest: (b: Buffer) => void, onClose: (e: number) => void = () => t.fail('onClose')) => {
-    const r = new native.DeviceReader(fd, size, onRequest, onClose);
+  // Most cases look at requests one by one; the batch tests below look at the batches.
+  const make = (size: number, onRequest: (b: Buffer) => void, onClose: (e: number) => void = () => t.fail('onClose')) =>
+    makeBatched(size, (batch) => batch.forEach(onRequest), onClose);
+  const makeBatched = (size: number, onBatch: (batch: Buffer[]) => void, onClose: (e: number) => void = () => t.fail('onClose'), spin?: number) => {
+    const r = new native.DeviceReader(fd, size, onBatch, onClose, spin);
     readers.push(r);
     return r;
   };
@@ -127,6 +130,9 @@ t.test('DeviceReader over a FIFO', async (t) => {
     t.throws(() => make(1 << 30, () => {}), RangeError, 'absurdly large');
     t.throws(() => new native.DeviceReader(fd, 8192, 'x' as never, () => {}), TypeError);
     t.throws(() => new native.DeviceReader(-1, 8192, () => {}, () => {}), TypeError);
+    t.throws(() => new native.DeviceReader(fd, 8192, () => {}, () => {}, -1), TypeError, 'negative spin');
+    t.throws(() => new native.DeviceReader(fd, 8192, () => {}, () => {}, 1001), RangeError, 'spin over 1 ms');
+    t.throws(() => new native.DeviceReader(fd, 8192, () => {}, () => {}, 'x' as never), TypeError);
     const file = join(dir, 'regular');
     writeFileSync(file, 'x');
     const regular = openSync(file, 'r');
@@ -164,19 +170,34 @@ t.test('DeviceReader over a FIFO', async (t) => {
     readers.at(-1)!.stop();
   });
 
-  t.test('stop() inside onRequest ends the batch', async (t) => {
-    const got: number[] = [];
-    const r = make(8192, (b) => { got.push(b.length); r.stop(); });
+  t.test('every pending request arrives in one batch; stop() inside the callback ends delivery', async (t) => {
+    const batches: number[][] = [];
+    const r = makeBatched(8192, (batch) => { batches.push(batch.map((b) => b.length)); r.stop(); });
     writeSync(fd, Buffer.alloc(3 * 8192, 1)); // three full reads are ready at once
     r.start();
     await tick(50);
-    t.same(got, [8192], 'one request, then nothing');
-    // empty the FIFO for the next test
-    await within(2000, 'drain', (resolve) => {
-      let left = 2 * 8192;
-      const d = make(8192, (b) => { left -= b.length; if (left === 0) { d.stop(); resolve(undefined); } });
-      d.start();
-    });
+    t.same(batches, [[8192, 8192, 8192]], 'one batch of three, read before the callback ran');
+    writeSync(fd, 'after stop');
+    await tick(50);
+    t.equal(batches.length, 1, 'nothing after stop()');
+    const rest = await within<Buffer>(2000, 'drain', (resolve) => make(8192, resolve).start());
+    t.equal(rest.toString(), 'after stop');
+    readers.at(-1)!.stop();
+  });
+
+  t.test('with spinMicros, requests that arrive while spinning are delivered too', async (t) => {
+    const got: string[] = [];
+    let notify: (() => void) | undefined;
+    const r = makeBatched(8192, (batch) => { for (const b of batch) got.push(b.toString()); notify?.(); }, undefined, 1000);
+    r.start();
+    for (let i = 0; i < 20; i++) {
+      await within(2000, `request ${i}`, (resolve) => {
+        notify = () => resolve(undefined);
+        writeSync(fd, `r${i}`);
+      });
+    }
+    t.same(got, Array.from({ length: 20 }, (_, i) => `r${i}`));
+    r.stop();
   });
 });
 
@@ -187,7 +208,7 @@ t.test('DeviceReader: end of file closes with 0', async (t) => {
   t.teardown(() => closeSync(rd));
   const events: string[] = [];
   let onClosed: (() => void) | undefined;
-  const r = new native.DeviceReader(rd, 8192, (b) => events.push(b.toString()), (e) => { events.push(`close ${e}`); onClosed?.(); });
+  const r = new native.DeviceReader(rd, 8192, (batch) => events.push(...batch.map(String)), (e) => { events.push(`close ${e}`); onClosed?.(); });
   r.start();
   await within(2000, 'onClose', (resolve) => {
     onClosed = () => resolve(undefined);
@@ -221,7 +242,7 @@ t.test('DeviceReader in a child process', async (t) => {
 
   t.test('nextTicks and microtasks run after each callback', async (t) => {
     const res = runChild(`${setup}
-      const r = new addon.DeviceReader(fd, 8192, (b) => {
+      const r = new addon.DeviceReader(fd, 8192, ([b]) => {
         process.nextTick(() => console.log('tick', b.toString()));
         Promise.resolve().then(() => console.log('micro', b.toString()));
         console.log('req', b.toString());
@@ -233,7 +254,7 @@ t.test('DeviceReader in a child process', async (t) => {
 
   t.test('a started reader survives GC without a JS reference', async (t) => {
     const res = runChild(`${setup}
-      (() => { new addon.DeviceReader(fd, 8192, (b) => { console.log('got', b.toString()); process.exit(0); }, () => {}).start(); })();
+      (() => { new addon.DeviceReader(fd, 8192, ([b]) => { console.log('got', b.toString()); process.exit(0); }, () => {}).start(); })();
       global.gc(); global.gc();
       setTimeout(() => { global.gc(); fs.writeSync(fd, 'late'); }, 50);
       setTimeout(() => { console.log('lost'); process.exit(1); }, 5000);`, [fifo()], ['--expose-gc']);
@@ -287,7 +308,7 @@ t.test('a real /dev/fuse mount', async (t) => {
   let onFirst: (() => void) | undefined;
   let onClosed: (() => void) | undefined;
   reader = new native.DeviceReader(fd, 1024 * 1024 + 4096,
-    (b) => { requests.push(b); onFirst?.(); },
+    (batch) => { requests.push(...batch); onFirst?.(); },
     (errno) => { closedWith = errno; onClosed?.(); });
 
   // mount(2) queues FUSE_INIT itself; nothing touches the mountpoint (it would hang unanswered).

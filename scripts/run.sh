@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node dist/bin.js "$@"
+exec dist/bin.js "$@" # itself: its shebang carries the V8 flags

@@ -17,6 +17,15 @@ t.test('package.json declares dist/bin.js as lxcfs-node', async (t) => {
   t.equal(join(REPO, pkg.bin['lxcfs-node']!), CLI);
 });
 
+t.test('runs as itself with the V8 flags of its shebang (run.sh and the benchmark run it so)', async (t) => {
+  t.match(readFileSync(CLI, 'utf8').split('\n')[0], /^#!\/usr\/bin\/env -S node --max-semi-space-size=2$/);
+  const [command, argv] = cleanCommand(CLI, ['--version']);
+  const direct = spawnSync(command, argv, { encoding: 'utf8', timeout: 15_000 });
+  t.equal(direct.status, 0, direct.stderr);
+  t.equal(direct.stdout, `${pkg.version}\n`);
+  t.match(readFileSync(join(REPO, 'scripts/run.sh'), 'utf8'), /^exec dist\/bin\.js "\$@"/m);
+});
+
 t.test('runs through a symlink, as npm installs it', async (t) => {
   const link = join(t.testdir(), 'lxcfs-node');
   symlinkSync(CLI, link);

@@ -11,14 +11,15 @@ import type { DaemonName } from './stats.js';
 
 export type DaemonSpec = Readonly<{ name: DaemonName; command: string; args: readonly string[]; mountpoint: string }>;
 
-/** node, dist/bin.js and lxcfs. */
-export type Binaries = Readonly<Record<'node' | 'cli' | 'lxcfs', string>>;
+/** dist/bin.js (executable) and lxcfs. */
+export type Binaries = Readonly<Record<'cli' | 'lxcfs', string>>;
 
 export function daemonSpec(name: DaemonName, dir: string, flags: readonly string[], bins: Binaries): DaemonSpec {
   const mountpoint = join(dir, name);
   const pidfile = ['-p', join(dir, `${name}.pid`)];
   return name === 'lxcfs-node'
-    ? { name, command: bins.node, args: [bins.cli, ...flags, ...pidfile, mountpoint], mountpoint }
+    // dist/bin.js as itself, as users run it: its shebang carries lxcfs-node's V8 flags.
+    ? { name, command: bins.cli, args: [...flags, ...pidfile, mountpoint], mountpoint }
     : { name, command: bins.lxcfs, args: ['-f', ...flags, ...pidfile, mountpoint], mountpoint };
 }
 

@@ -69,7 +69,7 @@ async function soak(run: Run, seconds: number) {
 
 async function bench(run: Run, doc: Record<string, unknown>): Promise<number> {
   const { s, p, o, env } = run;
-  await s.start(o.soak === null ? ['lxcfs-node', 'lxcfs'] : ['lxcfs-node'], o.flags, { node: process.execPath, cli: p.cli, lxcfs: p.lxcfs! });
+  await s.start(o.soak === null ? ['lxcfs-node', 'lxcfs'] : ['lxcfs-node'], o.flags, { cli: p.cli, lxcfs: p.lxcfs! });
   doc.daemons = s.daemons.map((d) => ({ name: d.spec.name, pids: d.pids(), command: [d.spec.command, ...d.spec.args] }));
   if (o.soak !== null) {
     if (o.daemonCpus !== null) s.daemon('lxcfs-node').pin(o.daemonCpus);

@@ -6,7 +6,7 @@
 // I/O helpers every reader shares (complete lines, "does this cgroup still exist").
 import { statSync } from 'node:fs';
 import { LxcfsError } from '../errors.js';
-import { readKernelFile, type FileShape } from '../io/kernel-files.js';
+import { readKernelFile, readKernelFileIfExists, type FileShape } from '../io/kernel-files.js';
 import { parseBigInt } from '../parse/kernel-text.js';
 
 /**
@@ -53,10 +53,8 @@ export function readCgroupFile(file: string, shape: FileShape = 'single'): strin
  */
 export function readOptionalCgroupFile(file: string, shape: FileShape = 'single'): string | undefined {
   try {
-    return readKernelFile(file, shape);
+    return readKernelFileIfExists(file, shape);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', file, { cause: err });
   }
 }

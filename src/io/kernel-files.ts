@@ -9,7 +9,7 @@
 // on other filesystems (fixture trees in tests) are never kept: their
 // content could be replaced under a new inode. Synchronous on purpose: pseudo-files never
 // wait for a disk, and a thread-pool hop costs more than the read (ARCHITECTURE).
-import { closeSync, constants, openSync, readSync, statfsSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statfsSync, statSync } from 'node:fs';
 
 /** statfs f_type of the filesystems whose files the kernel regenerates on every read. */
 const KERNEL_FS = new Set([
@@ -71,6 +71,23 @@ export class KernelFiles {
       return text;
     } finally {
       if (!keep) closeSync(fd);
+    }
+  }
+
+  /**
+   * read(), or undefined when the path does not exist (ENOENT, ENOTDIR). An absent optional
+   * file (v1 CFQ's blkio.io_*, memsw without swap accounting) is asked about on every read:
+   * a stat that does not throw costs 3 µs here, a failed open and its Error 11 µs.
+   */
+  readIfExists(path: string, shape: FileShape = 'records'): string | undefined {
+    try {
+      if (!this.#kept.has(path) && statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
+      return this.read(path, shape);
+    } catch (err) {
+      // ENOTDIR (a parent is a file) still throws from statSync; ENOENT: removed since the stat.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw err;
     }
   }
 
@@ -137,4 +154,9 @@ export const kernelFiles = new KernelFiles();
 /** Shorthand for kernelFiles.read. */
 export function readKernelFile(path: string, shape: FileShape = 'records'): string {
   return kernelFiles.read(path, shape);
+}
+
+/** Shorthand for kernelFiles.readIfExists. */
+export function readKernelFileIfExists(path: string, shape: FileShape = 'records'): string | undefined {
+  return kernelFiles.readIfExists(path, shape);
 }

@@ -11,7 +11,7 @@ t.test('both daemons up side by side, then nothing left', async (t) => {
   t.teardown(() => s.cleanup());
   t.match(s.dir, /\/lxcfs-node-bench-/);
   t.equal(s.cgroup.dirs.length > 0, true);
-  await s.start(['lxcfs-node', 'lxcfs'], ['-u'], { node: process.execPath, cli: benchPaths().cli, lxcfs: '/usr/bin/lxcfs' });
+  await s.start(['lxcfs-node', 'lxcfs'], ['-u'], { cli: benchPaths().cli, lxcfs: '/usr/bin/lxcfs' });
   const [node, lxcfs] = [s.daemon('lxcfs-node'), s.daemon('lxcfs')];
   for (const d of [node, lxcfs]) t.ok(isMounted(d.spec.mountpoint), d.spec.name);
   t.match(readFileSync(`${node.spec.mountpoint}/proc/swaps`, 'utf8'), /^Filename\s+Type\s+Size\s+Used\s+Priority\n$/, 'flags passed (-u)');
@@ -28,7 +28,7 @@ t.test('cleanup after a failed start: the daemon that did start is stopped', asy
   if (!requirePrivileges(t)) return;
   const s = new Session();
   t.teardown(() => s.cleanup());
-  await t.rejects(s.start(['lxcfs-node', 'lxcfs'], [], { node: process.execPath, cli: benchPaths().cli, lxcfs: '/bin/false' }),
+  await t.rejects(s.start(['lxcfs-node', 'lxcfs'], [], { cli: benchPaths().cli, lxcfs: '/bin/false' }),
     /lxcfs exited during start-up/);
   const node = s.daemon('lxcfs-node');
   t.ok(node.running());

@@ -56,10 +56,11 @@ interface LaunchSpec {
   readonly args: (extra: string[], mountpoint: string, pidfile: string) => string[];
 }
 
+// dist/bin.js as itself, as users run it (its shebang carries the V8 flags).
 const LXCFS_NODE: LaunchSpec = {
-  command: process.execPath,
+  command: CLI,
   createsMountpoint: true,
-  args: (extra, mnt, pidfile) => [CLI, ...extra, '-p', pidfile, mnt],
+  args: (extra, mnt, pidfile) => [...extra, '-p', pidfile, mnt],
 };
 const REFERENCE_LXCFS: LaunchSpec = {
   command: '/usr/bin/lxcfs',

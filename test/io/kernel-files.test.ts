@@ -131,3 +131,16 @@ t.test("a dead process's kept /proc file fails instead of showing the old proces
   t.throws(() => files.read(path, 'single'), { code: 'ENOENT' });
   t.equal(files.keptCount, 0);
 });
+
+t.test('readIfExists: undefined for a missing path, the text otherwise, errors otherwise', async (t) => {
+  const dir = t.testdir({ present: 'yes\n', file: 'x' });
+  const files = new KernelFiles();
+  t.equal(files.readIfExists(join(dir, 'absent')), undefined, 'ENOENT');
+  t.equal(files.readIfExists(join(dir, 'file/below')), undefined, 'ENOTDIR');
+  t.equal(files.readIfExists(join(dir, 'present'), 'single'), 'yes\n');
+  t.throws(() => files.readIfExists(dir), { code: 'EISDIR' }, 'other errors are thrown');
+  files.read('/proc/uptime', 'single');
+  files.read('/proc/uptime', 'single');
+  t.match(files.readIfExists('/proc/uptime', 'single'), /^\d+\.\d\d /, 'a kept file is read without a stat');
+  files.closeAll();
+});

@@ -14,6 +14,11 @@ export class CallerCgroups {
   readonly #procRoot: string;
   readonly #init: InitResolver;
   readonly #layout: CgroupLayoutInfo;
+  /**
+   * Parsed /proc/<init>/cgroup texts: a container's text is the same read after read, so
+   * it is parsed once (the text is still read every time: processes move). FIFO-bounded.
+   */
+  readonly #parsed = new Map<string, ReadonlyMap<Controller, string>>();
 
   constructor(procRoot: string, init: InitResolver, layout: CgroupLayoutInfo) {
     this.#procRoot = procRoot;
@@ -41,7 +46,7 @@ export class CallerCgroups {
       if (isGone(err)) throw new LxcfsError('LXCFS_CALLER_GONE', `pid ${initPid}`, { cause: err });
       throw new LxcfsError('LXCFS_HOST_UNREADABLE', `/proc/${initPid}/cgroup`, { cause: err });
     }
-    const paths = cgroupPathsOf(text, this.#layout);
+    const paths = this.#pathsOf(text);
     return {
       initPid,
       // Every process of the daemon's own pid namespace shares one container: the host's
@@ -54,7 +59,19 @@ export class CallerCgroups {
       },
     };
   }
+
+  #pathsOf(text: string): ReadonlyMap<Controller, string> {
+    let paths = this.#parsed.get(text);
+    if (paths === undefined) {
+      paths = cgroupPathsOf(text, this.#layout); // throws for '/..': never remembered
+      if (this.#parsed.size >= MAX_PARSED) this.#parsed.delete(this.#parsed.keys().next().value as string);
+      this.#parsed.set(text, paths);
+    }
+    return paths;
+  }
 }
+
+const MAX_PARSED = 256;
 
 export interface ResolvedCaller {
   readonly initPid: number;

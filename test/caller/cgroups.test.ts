@@ -175,6 +175,21 @@ t.test('a memory path outside the cgroup namespace: LXCFS_CGROUP_OUTSIDE_NS', as
   t.throws(() => cg.pathOf(101, 'memory'), { code: 'LXCFS_CGROUP_OUTSIDE_NS', errno: 2 });
   writeFileSync(join(root, '100/cgroup'), hybridCgroup('/../../system.slice/docker-x.scope'));
   t.throws(() => cg.pathOf(101, 'memory'), { code: 'LXCFS_CGROUP_OUTSIDE_NS' });
+  t.throws(() => cg.pathOf(101, 'memory'), { code: 'LXCFS_CGROUP_OUTSIDE_NS' }, 'every time: a refusal is never remembered');
+});
+
+t.test('a text parsed before is answered alike, and a changed text is parsed anew', async (t) => {
+  const root = fakeProc(t);
+  const cg = callerCgroups(root);
+  for (let i = 0; i < 3; i++) t.equal(cg.pathOf(101, 'memory'), CONTAINER, `read ${i}`);
+  writeFileSync(join(root, '100/cgroup'), hybridCgroup('/moved'));
+  t.equal(cg.pathOf(101, 'memory'), '/moved');
+  for (let i = 0; i < 300; i++) {
+    writeFileSync(join(root, '100/cgroup'), hybridCgroup(`/c${i}`));
+    t.equal(cg.pathOf(101, 'memory'), `/c${i}`);
+  }
+  writeFileSync(join(root, '100/cgroup'), hybridCgroup('/moved'));
+  t.equal(cg.pathOf(101, 'memory'), '/moved', 'after more texts than are remembered');
 });
 
 // ---- the real kernel -------------------------------------------------------------------

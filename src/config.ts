@@ -1,6 +1,7 @@
 // Typed daemon options with their defaults. cli.ts turns argv into these; nothing else
 // reads process.argv or process.env. Filesystem roots are options so that tests can
 // point the daemon at fixture trees.
+import { availableParallelism } from 'node:os';
 import type { RenderOptions } from './files/types.js';
 
 export interface Roots {
@@ -20,7 +21,11 @@ export interface DaemonOptions extends Roots {
   readonly spinMicros: number;
 }
 
-export const DEFAULT_SPIN_MICROS = 50;
+/**
+ * Spinning pays where the next request can arrive while we poll: with one CPU the poll
+ * would only delay the reader it waits for, so there the default is not to spin.
+ */
+export const DEFAULT_SPIN_MICROS = availableParallelism() > 1 ? 50 : 0;
 export const MAX_SPIN_MICROS = 1000;
 
 export const DEFAULT_MOUNTPOINT = '/var/lib/lxcfs';

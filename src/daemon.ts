@@ -17,6 +17,7 @@ import type { RenderOptions, Services } from './files/types.js';
 import { CpuView } from './services/cpu-view.js';
 import { LoadavgSampler } from './services/loadavg.js';
 import { hostFileReader } from './files/host-files.js';
+import { kernelFiles } from './io/kernel-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
 import { ReadOnlyFilesystem } from './fuse/filesystem.js';
@@ -94,9 +95,7 @@ export class Daemon {
       const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
-      device.start((batch) => renderer.batch(() => {
-        for (const raw of batch) session.handle(raw);
-      }), endConnection, options.spinMicros);
+      device.start((batch) => renderer.batch(() => session.handleAll(batch)), endConnection, options.spinMicros);
       services.loadavg?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
       return new Daemon({ mountpoint, mountId, pidfile, device, endConnection, services }, deps, closed);
@@ -121,6 +120,7 @@ export class Daemon {
       this.#deps.logger.warn({ err }, 'closing /dev/fuse failed');
     }
     pidfile.release();
+    kernelFiles.closeAll();
     endConnection(0);
     this.#deps.logger.info({ mountpoint }, 'unmounted');
   }

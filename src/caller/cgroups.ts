@@ -50,7 +50,8 @@ export class CallerCgroups {
     return {
       initPid,
       // Every process of the daemon's own pid namespace shares one container: the host's
-      // (reaperOf gives them all pid 1); elsewhere the init tells containers apart.
+      // (reaperOf gives them all pid 1 — on kernels with NSpid, ≥ 4.1, which the README
+      // requires); elsewhere the init tells containers apart.
       key: `${ownNamespace ? 'own' : initPid}\n${text}`,
       pathOf(controller) {
         const path = paths.get(controller);

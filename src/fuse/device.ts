@@ -38,8 +38,10 @@ export class FuseDevice implements ReplySink {
       writevSync(this.fd, chunks as Buffer[]);
     } catch (err) {
       // ENOENT: the request was interrupted or aborted meanwhile; nobody waits for it.
+      // ENODEV: the connection is gone (unmounted, aborted); the rest of a batch read
+      // before that would otherwise log one warning per request.
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return;
+      if (code === 'ENOENT' || code === 'ENODEV') return;
       this.#logger.warn({ err, code }, 'FUSE reply could not be written');
     }
   }

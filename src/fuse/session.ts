@@ -71,6 +71,15 @@ export class FuseSession {
     return this.#negotiated;
   }
 
+  /**
+   * Handles a batch of requests, in order, each as handle() does. handle() never throws
+   * (even a failing logger cannot stop it: see #log), and a batch holds up to 64 callers,
+   * so one request can never cost the others their replies.
+   */
+  handleAll(batch: readonly Buffer[]): void {
+    for (const raw of batch) this.handle(raw);
+  }
+
   /** Handles one raw request read from the device. Never throws. */
   handle(raw: Buffer): void {
     let req: RequestHeader;
@@ -79,7 +88,7 @@ export class FuseSession {
     } catch (err) {
       // The kernel never sends such a request. If its `unique` arrived, answer EPROTO so
       // no reader waits forever; without one there is nothing to answer.
-      this.#logger.error({ err, bytes: raw.length }, 'undecodable FUSE request');
+      this.#log('error', { err, bytes: raw.length }, 'undecodable FUSE request');
       if (raw.length >= UNIQUE_END) this.#fail(null, new Reply(raw.subarray(8, UNIQUE_END), this.#sink), err);
       return;
     }
@@ -108,15 +117,24 @@ export class FuseSession {
     const context = { opcode: req?.opcode, pid: req?.pid };
     // Typed errors and system errors are answers; anything else is a bug worth an error line.
     if (err instanceof LxcfsError || typeof (err as NodeJS.ErrnoException | null)?.code === 'string') {
-      this.#logger.debug({ err, ...context, errno }, 'FUSE request failed');
+      this.#log('debug', { err, ...context, errno }, 'FUSE request failed');
     } else {
-      this.#logger.error({ err, ...context }, 'FUSE handler failed');
+      this.#log('error', { err, ...context }, 'FUSE handler failed');
     }
     if (reply.sent) return;
     try {
       reply.error(errno);
     } catch (sendErr) {
-      this.#logger.error({ err: sendErr, ...context }, 'FUSE error reply could not be sent');
+      this.#log('error', { err: sendErr, ...context }, 'FUSE error reply could not be sent');
+    }
+  }
+
+  /** Logging never stands between a caller and its reply: a throwing logger is ignored. */
+  #log(level: 'debug' | 'error', fields: object, message: string): void {
+    try {
+      this.#logger[level](fields, message);
+    } catch {
+      // nothing sensible left to do with a log line that cannot be written
     }
   }
 

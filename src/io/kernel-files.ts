@@ -4,18 +4,20 @@
 // half the cost of readFileSync (memory.stat: 11 µs vs 21 µs here). A kept fd never
 // serves a stranger: a removed cgroup's files read ENODEV and a dead process's /proc files
 // ESRCH — even once its pid is reused — so any failed read drops the fd and the path is
-// opened afresh. A file is kept from its second read on: one-shot paths (the /proc/<pid>
+// opened afresh; a v1 cgroup can also be renamed, so there the path's inode is checked
+// first. A file is kept from its second read on: one-shot paths (the /proc/<pid>
 // files of a `cat` that reads once and exits) never take a slot from the hot ones. Files
 // on other filesystems (fixture trees in tests) are never kept: their
 // content could be replaced under a new inode. Synchronous on purpose: pseudo-files never
 // wait for a disk, and a thread-pool hop costs more than the read (ARCHITECTURE).
-import { closeSync, constants, openSync, readSync, statfsSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 
+const CGROUP_SUPER_MAGIC = 0x27e0eb; // v1
 /** statfs f_type of the filesystems whose files the kernel regenerates on every read. */
 const KERNEL_FS = new Set([
   0x9fa0, // PROC_SUPER_MAGIC
   0x62656572, // SYSFS_MAGIC
-  0x27e0eb, // CGROUP_SUPER_MAGIC
+  CGROUP_SUPER_MAGIC,
   0x63677270, // CGROUP2_SUPER_MAGIC
 ]);
 
@@ -31,10 +33,20 @@ export type FileShape = 'single' | 'records' | 'scan';
 
 export const DEFAULT_MAX_KEPT = 2048;
 
+interface Kept {
+  readonly fd: number;
+  /**
+   * cgroup v1 only: the file's inode when opened. v1 cgroups can be renamed (v2 refuses),
+   * and a renamed cgroup's files keep working under their old fds: after `mv A B; mkdir A`
+   * the path A must not read B's values, so each read first checks the path's inode.
+   */
+  readonly ino: number | null;
+}
+
 export class KernelFiles {
   readonly #max: number;
-  /** path → fd, oldest first; a full table closes its oldest (first-in, first-out). */
-  readonly #kept = new Map<string, number>();
+  /** path → kept fd, least recently read first (a hit moves it last); full: the first goes. */
+  readonly #kept = new Map<string, Kept>();
   /** Paths read once and not kept (yet): the second read keeps them. Bounded like #kept. */
   readonly #seen = new Set<string>();
   #buffer = Buffer.allocUnsafe(64 * 1024);
@@ -54,20 +66,28 @@ export class KernelFiles {
     const kept = this.#kept.get(path);
     if (kept !== undefined) {
       try {
-        return this.#readAt0(kept, shape);
+        if (kept.ino === null || statSync(path, { throwIfNoEntry: false })?.ino === kept.ino) {
+          const text = this.#readAt0(kept.fd, shape);
+          this.#kept.delete(path); // least recently read first
+          this.#kept.set(path, kept);
+          return text;
+        }
       } catch {
-        // Stale (cgroup removed, process gone) or unreadable now: forget it and go by path;
-        // the path was hot, so the next successful open keeps it again at once.
-        this.#drop(path, kept);
-        this.#seen.add(path);
+        // Stale (cgroup removed, process gone) or unreadable now: go by path below.
       }
+      // The path was hot, so the next successful open keeps it again at once.
+      this.#drop(path, kept);
+      this.#remember(path);
     }
-    const fd = openSync(path, constants.O_RDONLY); // libuv adds O_CLOEXEC
+    const fd = this.#open(path);
     let keep = false;
     try {
       const text = this.#readAt0(fd, shape);
-      keep = shape !== 'scan' && this.#secondRead(path) && isKernelFs(path);
-      if (keep) this.#keep(path, fd);
+      const kind = shape === 'scan' || !this.#secondRead(path) ? null : kernelFsOf(path);
+      if (kind !== null) {
+        this.#keep(path, { fd, ino: kind === 'cgroup1' ? fstatSync(fd).ino : null });
+        keep = true;
+      }
       return text;
     } finally {
       if (!keep) closeSync(fd);
@@ -93,16 +113,36 @@ export class KernelFiles {
 
   /** Closes every kept fd (at shutdown, and in tests). */
   closeAll(): void {
-    for (const [path, fd] of this.#kept) this.#drop(path, fd);
+    for (const [path, kept] of this.#kept) this.#drop(path, kept);
     this.#seen.clear();
+  }
+
+  /** open(2); out of descriptors (EMFILE/ENFILE), the older half of the kept ones make room. */
+  #open(path: string): number {
+    try {
+      return openSync(path, constants.O_RDONLY); // libuv adds O_CLOEXEC
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'EMFILE' && code !== 'ENFILE') || this.#kept.size === 0) throw err;
+      let n = Math.ceil(this.#kept.size / 2);
+      for (const [p, kept] of this.#kept) {
+        if (n-- === 0) break;
+        this.#drop(p, kept);
+      }
+      return openSync(path, constants.O_RDONLY);
+    }
   }
 
   #secondRead(path: string): boolean {
     if (this.#max === 0) return false;
     if (this.#seen.delete(path)) return true;
+    this.#remember(path);
+    return false;
+  }
+
+  #remember(path: string): void {
     if (this.#seen.size >= this.#max) this.#seen.delete(this.#seen.values().next().value as string);
     this.#seen.add(path);
-    return false;
   }
 
   #readAt0(fd: number, shape: FileShape): string {
@@ -122,30 +162,34 @@ export class KernelFiles {
     this.#buffer = bigger;
   }
 
-  #keep(path: string, fd: number): void {
+  #keep(path: string, kept: Kept): void {
     if (this.#kept.size >= this.#max) {
       const oldest = this.#kept.entries().next().value;
       if (oldest !== undefined) this.#drop(oldest[0], oldest[1]);
     }
-    this.#kept.set(path, fd);
+    this.#kept.set(path, kept);
   }
 
-  #drop(path: string, fd: number): void {
+  #drop(path: string, kept: Kept): void {
     this.#kept.delete(path);
     try {
-      closeSync(fd);
+      closeSync(kept.fd);
     } catch {
       // EBADF cannot happen for an fd we own; nothing else is worth failing a read for.
     }
   }
 }
 
-function isKernelFs(path: string): boolean {
+/** Which kernel filesystem holds `path` (null: none, never keep it). */
+function kernelFsOf(path: string): 'cgroup1' | 'other' | null {
+  let type: number;
   try {
-    return KERNEL_FS.has(statfsSync(path).type);
+    type = statfsSync(path).type;
   } catch {
-    return false; // not worth failing a read that succeeded: read it by path next time
+    return null; // not worth failing a read that succeeded: read it by path next time
   }
+  if (type === CGROUP_SUPER_MAGIC) return 'cgroup1';
+  return KERNEL_FS.has(type) ? 'other' : null;
 }
 
 /** The daemon's one table of kept files; every hot-path reader reads through it. */

@@ -354,6 +354,30 @@ t.test('a sink that throws: handle() does not throw, no second send', async (t) 
   t.ok(logger.at('error').some((r) => r.message === 'FUSE error reply could not be sent'), 'the failed error reply is logged');
 });
 
+t.test('handleAll: every request of a batch answered once, in order, even with a throwing logger', async (t) => {
+  const h = harness();
+  h.session.handleAll([request(OP.GETATTR, getattrBody(), { unique: 41 }), request(OP.STATFS, Buffer.alloc(0), { unique: 42 })]);
+  t.same(h.sink.replies.map((r) => r.unique), [41n, 42n]);
+
+  // A logger that throws while a failure is logged: the reply still goes out, exactly once.
+  const sink = new RecordingSink();
+  let throwing = true;
+  const logger = Object.assign(new RecordingLogger(), {
+    error: () => { if (throwing) throw new Error('logger down'); },
+  });
+  const { ops } = fakeOps({ getattr: () => { throw new Error('boom'); } });
+  const session = new FuseSession({ sink, logger, operations: ops });
+  session.handle(request(OP.INIT, initBody(7, 38, OURS)));
+  sink.take();
+  t.doesNotThrow(() => session.handleAll([
+    request(OP.GETATTR, getattrBody(), { unique: 51 }),
+    request(OP.STATFS, Buffer.alloc(0), { unique: 52 }),
+    Buffer.alloc(4), // too short to answer: skipped
+  ]));
+  t.same(sink.replies.map((r) => [r.unique, r.error]), [[51n, -EIO], [52n, 0]], 'the failing one EIO once, the next one served, nothing more');
+  throwing = false;
+});
+
 // ---- DESTROY and garbage ----------------------------------------------------------------
 
 t.test('DESTROY: reply, then onDestroy exactly once', async (t) => {

@@ -2,8 +2,8 @@
 // files; kept from the second read; stale fds (removed cgroup, dead process) dropped and the
 // path re-opened; bounded; 'single' vs 'records' vs 'scan'. The real-kernel cases use a
 // v1 memory cgroup and a child process, so they need root (and fail without it).
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { KernelFiles } from '../../src/io/kernel-files.js';
@@ -143,4 +143,59 @@ t.test('readIfExists: undefined for a missing path, the text otherwise, errors o
   files.read('/proc/uptime', 'single');
   t.match(files.readIfExists('/proc/uptime', 'single'), /^\d+\.\d\d /, 'a kept file is read without a stat');
   files.closeAll();
+});
+
+t.test('the least recently read fd goes first when the table is full', async (t) => {
+  const files = new KernelFiles(2);
+  const twice = (path: string) => { files.read(path, 'single'); files.read(path, 'single'); };
+  twice('/proc/uptime');
+  twice('/proc/loadavg');
+  files.read('/proc/uptime', 'single'); // uptime is now the most recently read
+  twice('/proc/meminfo'); // evicts loadavg, not uptime
+  const before = files.keptCount;
+  files.read('/proc/uptime', 'single');
+  t.equal(files.keptCount, before, 'uptime still kept');
+  files.read('/proc/loadavg', 'single');
+  files.read('/proc/loadavg', 'single');
+  t.equal(files.keptCount, 2, 'loadavg had to be kept again (and pushed meminfo out)');
+  files.closeAll();
+});
+
+t.test('out of descriptors, kept fds make room instead of failing reads', async (t) => {
+  const script = `
+    const { KernelFiles } = await import(${JSON.stringify(new URL('../../dist/io/kernel-files.js', import.meta.url).href)});
+    const files = new KernelFiles(2048);
+    const fs = await import('node:fs');
+    const pids = fs.readdirSync('/proc').filter((n) => /^\\d+$/.test(n)).slice(0, 200);
+    let read = 0;
+    for (const pid of pids) for (let i = 0; i < 2; i++) {
+      try { files.read('/proc/' + pid + '/stat', 'single'); read++; } catch (e) { if (e.code === 'EMFILE') throw e; }
+    }
+    console.log(read > 0 && files.keptCount < 64 ? 'ok' : 'kept ' + files.keptCount);`;
+  const child = spawnSync('sh', ['-c', `ulimit -n 64 && exec "${process.execPath}" --input-type=module -e "$0"`, script], { encoding: 'utf8' });
+  t.equal(child.stdout.trim(), 'ok', child.stderr);
+});
+
+t.test('a v1 cgroup renamed away: its path reads the new cgroup there, not the old fd', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const cgroups = new TestCgroups(t);
+  cgroups.create('memory', 'a');
+  cgroups.write('memory', 'a', 'memory.limit_in_bytes', 64 * 1024 * 1024);
+  const files = new KernelFiles();
+  const path = join(cgroups.dir('memory', 'a'), 'memory.limit_in_bytes');
+  files.read(path, 'single');
+  files.read(path, 'single');
+  t.equal(files.keptCount, 1);
+  // mv a b; mkdir a — v1 renames within a parent; b keeps working under the old fd.
+  const renamed = cgroups.dir('memory', 'b');
+  renameSync(cgroups.dir('memory', 'a'), renamed);
+  try {
+    cgroups.create('memory', 'a');
+    cgroups.write('memory', 'a', 'memory.limit_in_bytes', 16 * 1024 * 1024);
+    t.equal(files.read(path, 'single'), `${16 * 1024 * 1024}\n`, 'the cgroup now at the path');
+    t.equal(files.read(join(renamed, 'memory.limit_in_bytes'), 'single'), `${64 * 1024 * 1024}\n`, 'the renamed one, by its new path');
+  } finally {
+    files.closeAll();
+    rmdirSync(renamed);
+  }
 });

@@ -95,7 +95,8 @@ export class Daemon {
       const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
-      device.start((batch) => renderer.batch(() => session.handleAll(batch)), endConnection, options.spinMicros);
+      // One batch: one render per file and container, one check per v1 cgroup directory.
+      device.start((batch) => kernelFiles.scope(() => renderer.batch(() => session.handleAll(batch))), endConnection, options.spinMicros);
       services.loadavg?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
       return new Daemon({ mountpoint, mountId, pidfile, device, endConnection, services }, deps, closed);

@@ -4,13 +4,14 @@
 // half the cost of readFileSync (memory.stat: 11 µs vs 21 µs here). A kept fd never
 // serves a stranger: a removed cgroup's files read ENODEV and a dead process's /proc files
 // ESRCH — even once its pid is reused — so any failed read drops the fd and the path is
-// opened afresh; a v1 cgroup can also be renamed, so there the path's inode is checked
-// first. A file is kept from its second read on: one-shot paths (the /proc/<pid>
+// opened afresh; a v1 cgroup can also be renamed, so there its directory's inode is
+// checked first — once per scope() (a batch of requests), not once per file. A file is kept from its second read on: one-shot paths (the /proc/<pid>
 // files of a `cat` that reads once and exits) never take a slot from the hot ones. Files
 // on other filesystems (fixture trees in tests) are never kept: their
 // content could be replaced under a new inode. Synchronous on purpose: pseudo-files never
 // wait for a disk, and a thread-pool hop costs more than the read (ARCHITECTURE).
-import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const CGROUP_SUPER_MAGIC = 0x27e0eb; // v1
 /** statfs f_type of the filesystems whose files the kernel regenerates on every read. */
@@ -36,11 +37,12 @@ export const DEFAULT_MAX_KEPT = 2048;
 interface Kept {
   readonly fd: number;
   /**
-   * cgroup v1 only: the file's inode when opened. v1 cgroups can be renamed (v2 refuses),
-   * and a renamed cgroup's files keep working under their old fds: after `mv A B; mkdir A`
-   * the path A must not read B's values, so each read first checks the path's inode.
+   * cgroup v1 only: the file's directory (the cgroup) and its inode when the file was
+   * opened. v1 cgroups can be renamed (v2 refuses), and a renamed cgroup's files keep
+   * working under their old fds: after `mv A B; mkdir A` the path A must not read B's
+   * values, so a read first checks that the directory at the path is still that cgroup.
    */
-  readonly ino: number | null;
+  readonly dir: { readonly path: string; readonly ino: number } | null;
 }
 
 export class KernelFiles {
@@ -49,6 +51,8 @@ export class KernelFiles {
   readonly #kept = new Map<string, Kept>();
   /** Paths read once and not kept (yet): the second read keeps them. Bounded like #kept. */
   readonly #seen = new Set<string>();
+  /** Inside scope(): v1 cgroup directory → its inode, checked once in this scope. */
+  #checked: Map<string, number | undefined> | null = null;
   #buffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(maxKept = DEFAULT_MAX_KEPT) {
@@ -66,7 +70,7 @@ export class KernelFiles {
     const kept = this.#kept.get(path);
     if (kept !== undefined) {
       try {
-        if (kept.ino === null || statSync(path, { throwIfNoEntry: false })?.ino === kept.ino) {
+        if (kept.dir === null || this.#inodeOf(kept.dir.path) === kept.dir.ino) {
           const text = this.#readAt0(kept.fd, shape);
           this.#kept.delete(path); // least recently read first
           this.#kept.set(path, kept);
@@ -79,14 +83,20 @@ export class KernelFiles {
       this.#drop(path, kept);
       this.#remember(path);
     }
+    // A v1 cgroup's inode before the open: if the same after, the fd is that cgroup's.
+    // (Only on the read that may keep it: the second.)
+    const dirBefore = shape !== 'scan' && this.#max > 0 && this.#seen.has(path) ? inodeOf(dirname(path)) : undefined;
     const fd = this.#open(path);
     let keep = false;
     try {
       const text = this.#readAt0(fd, shape);
       const kind = shape === 'scan' || !this.#secondRead(path) ? null : kernelFsOf(path);
       if (kind !== null) {
-        this.#keep(path, { fd, ino: kind === 'cgroup1' ? fstatSync(fd).ino : null });
-        keep = true;
+        const dir = kind === 'cgroup1' ? cgroupDirOf(path, dirBefore) : null;
+        if (kind !== 'cgroup1' || dir !== null) {
+          this.#keep(path, { fd, dir });
+          keep = true;
+        }
       }
       return text;
     } finally {
@@ -109,6 +119,29 @@ export class KernelFiles {
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Runs `reads` (the reads of one batch of requests) with each v1 cgroup directory checked
+   * at most once: every request of a batch arrived before it began, so a directory checked
+   * during it is as current for each of them as one checked for each file.
+   */
+  scope<T>(reads: () => T): T {
+    const outer = this.#checked;
+    this.#checked = new Map();
+    try {
+      return reads();
+    } finally {
+      this.#checked = outer;
+    }
+  }
+
+  #inodeOf(dir: string): number | undefined {
+    if (this.#checked === null) return inodeOf(dir);
+    if (this.#checked.has(dir)) return this.#checked.get(dir);
+    const ino = inodeOf(dir);
+    this.#checked.set(dir, ino);
+    return ino;
   }
 
   /** Closes every kept fd (at shutdown, and in tests). */
@@ -178,6 +211,21 @@ export class KernelFiles {
       // EBADF cannot happen for an fd we own; nothing else is worth failing a read for.
     }
   }
+}
+
+function inodeOf(path: string): number | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.ino;
+  } catch {
+    return undefined; // ENOTDIR and the like: nothing to compare, so nothing is kept
+  }
+}
+
+/** The file's cgroup directory, if it is the same before and after the open; else null (not kept). */
+function cgroupDirOf(path: string, before: number | undefined): Kept['dir'] {
+  const dir = dirname(path);
+  const after = inodeOf(dir);
+  return before !== undefined && after === before ? { path: dir, ino: after } : null;
 }
 
 /** Which kernel filesystem holds `path` (null: none, never keep it). */

@@ -199,3 +199,34 @@ t.test('a v1 cgroup renamed away: its path reads the new cgroup there, not the o
     rmdirSync(renamed);
   }
 });
+
+t.test('scope(): a v1 cgroup directory is checked once per scope, and afresh in the next', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const cgroups = new TestCgroups(t);
+  cgroups.create('memory', 's');
+  cgroups.write('memory', 's', 'memory.limit_in_bytes', 64 * 1024 * 1024);
+  const files = new KernelFiles();
+  const dir = cgroups.dir('memory', 's');
+  const limit = join(dir, 'memory.limit_in_bytes');
+  const soft = join(dir, 'memory.soft_limit_in_bytes');
+  for (const path of [limit, soft, limit, soft]) files.read(path, 'single');
+  t.equal(files.keptCount, 2);
+  const renamed = cgroups.dir('memory', 's-old');
+  try {
+    const inScope = files.scope(() => {
+      const first = files.read(limit, 'single');
+      // Renamed and replaced mid-scope: the scope already checked the directory (a batch's
+      // requests all arrived before it began, so its first check stands for all of them).
+      renameSync(dir, renamed);
+      cgroups.create('memory', 's');
+      cgroups.write('memory', 's', 'memory.limit_in_bytes', 16 * 1024 * 1024);
+      return [first, files.read(limit, 'single')];
+    });
+    t.same(inScope, [`${64 * 1024 * 1024}\n`, `${64 * 1024 * 1024}\n`]);
+    t.equal(files.scope(() => files.read(limit, 'single')), `${16 * 1024 * 1024}\n`, 'the next scope checks again');
+    t.equal(files.read(limit, 'single'), `${16 * 1024 * 1024}\n`, 'outside a scope, every read checks');
+  } finally {
+    files.closeAll();
+    rmdirSync(renamed);
+  }
+});

@@ -83,20 +83,22 @@ export class KernelFiles {
       this.#drop(path, kept);
       this.#remember(path);
     }
-    // A v1 cgroup's inode before the open: if the same after, the fd is that cgroup's.
-    // (Only on the read that may keep it: the second.)
-    const dirBefore = shape !== 'scan' && this.#max > 0 && this.#seen.has(path) ? inodeOf(dirname(path)) : undefined;
+    // Only the second successful read of a path on a kernel filesystem keeps it. For a v1
+    // cgroup, its directory's inode before the open: if the same after, the fd is that cgroup's.
+    const counted = shape !== 'scan' && this.#max > 0;
+    const second = counted && this.#seen.has(path);
+    const kind = second ? kernelFsOf(path) : null;
+    const dirBefore = kind === 'cgroup1' ? inodeOf(dirname(path)) : undefined;
     const fd = this.#open(path);
     let keep = false;
     try {
       const text = this.#readAt0(fd, shape);
-      const kind = shape === 'scan' || !this.#secondRead(path) ? null : kernelFsOf(path);
-      if (kind !== null) {
-        const dir = kind === 'cgroup1' ? cgroupDirOf(path, dirBefore) : null;
-        if (kind !== 'cgroup1' || dir !== null) {
-          this.#keep(path, { fd, dir });
-          keep = true;
-        }
+      if (second) this.#seen.delete(path);
+      else if (counted) this.#remember(path);
+      const dir = kind === 'cgroup1' ? cgroupDirOf(path, dirBefore) : null;
+      if (kind !== null && (kind !== 'cgroup1' || dir !== null)) {
+        this.#keep(path, { fd, dir });
+        keep = true;
       }
       return text;
     } finally {
@@ -164,13 +166,6 @@ export class KernelFiles {
       }
       return openSync(path, constants.O_RDONLY);
     }
-  }
-
-  #secondRead(path: string): boolean {
-    if (this.#max === 0) return false;
-    if (this.#seen.delete(path)) return true;
-    this.#remember(path);
-    return false;
   }
 
   #remember(path: string): void {

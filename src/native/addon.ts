@@ -9,7 +9,11 @@ import { createRequire } from 'node:module';
 export interface DeviceReaderHandle {
   /** Starts polling; a no-op while started; throws after stop() (a reader is single-use). */
   start(): void;
-  /** Idempotent; safe inside onRequests. Never closes the fd: the owner closes it after stop(). */
+  /**
+   * Idempotent; safe inside onRequests (no further batch is delivered, but the requests of
+   * the current one were read from the device and must still be answered). Never closes
+   * the fd: the owner closes it after stop().
+   */
   stop(): void;
 }
 

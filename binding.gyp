@@ -5,7 +5,9 @@
       "sources": [
         "native/addon.cc",
         "native/device.cc",
-        "native/device-reader.cc"
+        "native/device-reader.cc",
+        "native/fast-path.cc",
+        "native/open-table.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -1,5 +1,6 @@
 // Module init of the lxcfs_node addon: registers the thin syscall wrappers (device.cc) and
-// the DeviceReader class (device-reader.cc). Only what Node cannot do lives in C++; the
+// the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
+// open-file tables (open-table.cc). Only what Node cannot do lives in C++; the
 // FUSE protocol and every policy decision are in TypeScript (src/fuse/, src/native/addon.ts).
 #include "addon.h"
 
@@ -7,10 +8,12 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openFuseDevice", Napi::Function::New(env, lxcfs::OpenFuseDevice, "openFuseDevice"));
+  exports.Set("cloneFuseDevice", Napi::Function::New(env, lxcfs::CloneFuseDevice, "cloneFuseDevice"));
   exports.Set("mount", Napi::Function::New(env, lxcfs::Mount, "mount"));
   exports.Set("umount", Napi::Function::New(env, lxcfs::Umount, "umount"));
   exports.Set("lockFile", Napi::Function::New(env, lxcfs::LockFile, "lockFile"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
+  lxcfs::RegisterOpenTable(env, exports);
   return exports;
 }
 

@@ -6,9 +6,11 @@
 namespace lxcfs {
 
 Napi::Value OpenFuseDevice(const Napi::CallbackInfo& info);
+Napi::Value CloneFuseDevice(const Napi::CallbackInfo& info);
 Napi::Value Mount(const Napi::CallbackInfo& info);
 Napi::Value Umount(const Napi::CallbackInfo& info);
 Napi::Value LockFile(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
+void RegisterOpenTable(Napi::Env env, Napi::Object exports);
 
 }  // namespace lxcfs

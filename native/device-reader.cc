@@ -4,8 +4,9 @@
 // Buffers (a batch: one JS entry for many requests, and every request in it arrived before
 // JS starts answering any). With spinMicros > 0, an empty device is polled that long before
 // the thread goes back to sleep: the next request of a `cat` arrives within microseconds,
-// and catching it awake saves a sleep and a wake-up per request. The reader never closes
-// the fd; what a request means is decided in TypeScript.
+// and catching it awake saves a sleep and a wake-up per request. Given an open-file table,
+// the requests that table alone answers (fast-path.cc) are answered here and never reach JS.
+// The reader never closes the fd; what any other request means is decided in TypeScript.
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 #include "addon.h"
 #include "errors.h"
+#include "fast-path.h"
 
 namespace lxcfs {
 namespace {
@@ -21,6 +23,7 @@ namespace {
 constexpr int64_t kMinBufferSize = 8192;  // FUSE_MIN_READ_BUFFER
 constexpr int64_t kMaxBufferSize = 64 << 20;
 constexpr uint32_t kMaxBatch = 64;        // requests per JS call
+constexpr uint32_t kMaxNative = 256;      // requests answered natively per batch
 constexpr int kMaxBatchesPerWakeup = 16;  // then yield to libuv; the poll is level-triggered
 constexpr int64_t kMaxSpinMicros = 1000;
 
@@ -48,6 +51,15 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     int64_t spin = 0;
     if (!ArgFd(info, 0, fd_) || !ArgInteger(info, 1, "bufferSize", size)) return;
     if (info.Length() > 4 && !info[4].IsUndefined() && !ArgInteger(info, 4, "spinMicros", spin)) return;
+    if (info.Length() > 5 && !info[5].IsUndefined()) {
+      int64_t id;
+      if (!ArgInteger(info, 5, "openTable", id)) return;
+      table_ = id <= UINT32_MAX ? FindTable(static_cast<uint32_t>(id)) : nullptr;
+      if (table_ == nullptr) {
+        Napi::RangeError::New(env, "unknown open-file table").ThrowAsJavaScriptException();
+        return;
+      }
+    }
     if (spin < 0 || spin > kMaxSpinMicros) {
       Napi::RangeError::New(env, "spinMicros must be between 0 and 1000").ThrowAsJavaScriptException();
       return;
@@ -155,14 +167,23 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     }
   }
 
-  // Reads what is pending into `batch`, up to kMaxBatch. Returns -1 when the batch is full,
-  // EAGAIN when the device is empty, else the errno that ended the connection (0: EOF).
-  // `spin`: when nothing has been read yet, keep trying for spin_ns_ before giving up.
+  // Reads what is pending into `batch`, up to kMaxBatch requests for JS (and kMaxNative
+  // answered natively, so a stream of those still yields to libuv). Returns -1 when the batch
+  // is full, EAGAIN when the device is empty, else the errno that ended the connection (0: EOF).
+  // `spin`: when nothing is in the batch yet, keep trying for spin_ns_ before giving up; a
+  // request answered natively starts a spin too (the same reader's next request follows).
   int ReadBatch(Napi::Env env, Napi::Array batch, uint32_t& count, bool spin) {
     int64_t spin_until = -1;
-    while (count < kMaxBatch) {
+    uint32_t native = 0;
+    while (count < kMaxBatch && native < kMaxNative) {
       ssize_t n = read(fd_, buffer_.data(), buffer_.size());
       if (n > 0) {
+        if (table_ != nullptr && AnswerNatively(*table_, fd_, buffer_.data(), static_cast<size_t>(n))) {
+          native++;
+          spin = true;
+          spin_until = -1;
+          continue;
+        }
         batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, buffer_.data(), static_cast<size_t>(n)));
         continue;
       }
@@ -200,6 +221,7 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
   bool used_ = false;
   uv_poll_t* poll_ = nullptr;
   std::vector<uint8_t> buffer_;
+  std::shared_ptr<OpenTable> table_;  // with one, the fast path answers what it can
   Napi::FunctionReference on_request_;
   Napi::FunctionReference on_close_;
   Napi::AsyncContext context_;

@@ -1,8 +1,10 @@
-// Thin wrappers of the syscalls Node lacks: open(/dev/fuse) non-blocking, mount(2),
-// umount2(2) and flock(LOCK_EX|LOCK_NB). Each either succeeds or throws a system-style
+// Thin wrappers of the syscalls Node lacks: open(/dev/fuse) non-blocking, a clone of a
+// /dev/fuse connection (FUSE_DEV_IOC_CLONE), mount(2), umount2(2) and flock(LOCK_EX|LOCK_NB). Each either succeeds or throws a system-style
 // error (errors.h); no retries or decisions beyond EINTR.
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <sys/mount.h>
 
 #include <cerrno>
@@ -12,15 +14,43 @@
 
 namespace lxcfs {
 
-Napi::Value OpenFuseDevice(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+namespace {
+
+// open(path, O_RDWR|O_CLOEXEC|O_NONBLOCK) with the optional path argument at `arg`; -1 after
+// throwing.
+int OpenDevice(const Napi::CallbackInfo& info, size_t arg) {
   std::string path = "/dev/fuse";
-  if (info.Length() > 0 && !info[0].IsUndefined() && !ArgString(info, 0, "path", path)) return env.Undefined();
+  if (info.Length() > arg && !info[arg].IsUndefined() && !ArgString(info, arg, "path", path)) return -1;
   int fd;
   do fd = open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK);
   while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    ThrowErrno(env, errno, "open", &path);
+  if (fd < 0) ThrowErrno(info.Env(), errno, "open", &path);
+  return fd;
+}
+
+}  // namespace
+
+Napi::Value OpenFuseDevice(const Napi::CallbackInfo& info) {
+  int fd = OpenDevice(info, 0);
+  return fd < 0 ? info.Env().Undefined() : Napi::Number::New(info.Env(), fd);
+}
+
+// <linux/fuse.h>'s FUSE_DEV_IOC_CLONE, restated so the build needs no kernel headers.
+constexpr unsigned long kFuseDevIocClone = _IOR(229, 0, uint32_t);
+
+// cloneFuseDevice(fd, path?): a new fd on the same FUSE connection. Requests are then read
+// from either; each reply must be written to the fd its request was read from.
+Napi::Value CloneFuseDevice(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int source;
+  if (!ArgFd(info, 0, source)) return env.Undefined();
+  int fd = OpenDevice(info, 1);
+  if (fd < 0) return env.Undefined();
+  uint32_t from = static_cast<uint32_t>(source);
+  if (ioctl(fd, kFuseDevIocClone, &from) != 0) {
+    int err = errno;
+    close(fd);
+    ThrowErrno(env, err, "ioctl(FUSE_DEV_IOC_CLONE)");
     return env.Undefined();
   }
   return Napi::Number::New(env, fd);

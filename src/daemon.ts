@@ -41,6 +41,7 @@ interface Running {
   readonly mountId: number | undefined;
   readonly pidfile: Pidfile;
   readonly device: FuseDevice;
+  readonly filesystem: ReadOnlyFilesystem;
   /** Settles `closed`; the kernel calls it through the device, stop() with 0. */
   readonly endConnection: (errno: number) => void;
   readonly services: Services;
@@ -81,6 +82,7 @@ export class Daemon {
     const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
     let device: FuseDevice | undefined;
+    let filesystem: ReadOnlyFilesystem | undefined;
     let mounted = false;
     try {
       device = new FuseDevice(native.openFuseDevice(devicePath), native, logger);
@@ -92,17 +94,22 @@ export class Daemon {
       }
       mounted = true;
       const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
-      const session = new FuseSession({ sink: device, operations: new ReadOnlyFilesystem(REGISTRY, renderer), logger });
+      filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, native);
+      const session = new FuseSession({ sink: device, operations: filesystem, logger });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
       // One batch: one render per file and container, one check per v1 cgroup directory.
-      device.start((batch) => kernelFiles.scope(() => renderer.batch(() => session.handleAll(batch))), endConnection, options.spinMicros);
+      device.start(
+        (batch) => kernelFiles.scope(() => renderer.batch(() => session.handleAll(batch))),
+        endConnection, options.spinMicros, filesystem.openTableId,
+      );
       services.loadavg?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device, endConnection, services }, deps, closed);
+      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, endConnection, services }, deps, closed);
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
       device?.close();
+      filesystem?.close();
       pidfile.release();
       throw err;
     }
@@ -112,7 +119,7 @@ export class Daemon {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    const { mountpoint, mountId, device, pidfile, endConnection, services } = this.#run;
+    const { mountpoint, mountId, device, filesystem, pidfile, endConnection, services } = this.#run;
     services.loadavg?.stop();
     if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
     try {
@@ -120,6 +127,7 @@ export class Daemon {
     } catch (err) {
       this.#deps.logger.warn({ err }, 'closing /dev/fuse failed');
     }
+    filesystem.close();
     pidfile.release();
     kernelFiles.closeAll();
     endConnection(0);

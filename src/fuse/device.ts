@@ -26,9 +26,10 @@ export class FuseDevice implements ReplySink {
   /**
    * Starts delivering requests, in batches; onClose fires once when the kernel ends the
    * connection. spinMicros: how long to poll awake for the next request (see DeviceReader).
+   * openTable: an open-file table whose requests are then answered natively.
    */
-  start(onRequests: (batch: Buffer[]) => void, onClose: (errno: number) => void, spinMicros = 0): void {
-    this.#reader = new this.#native.DeviceReader(this.fd, READ_BUFFER_SIZE, onRequests, onClose, spinMicros);
+  start(onRequests: (batch: Buffer[]) => void, onClose: (errno: number) => void, spinMicros = 0, openTable?: number): void {
+    this.#reader = new this.#native.DeviceReader(this.fd, READ_BUFFER_SIZE, onRequests, onClose, spinMicros, openTable);
     this.#reader.start();
   }
 

@@ -3,11 +3,15 @@
 // renders for the calling pid. Reads follow lxcfs's per-open snapshot model (spec
 // §1.4): offset 0 renders afresh, later offsets slice that snapshot. Every open file
 // uses direct I/O, so the kernel never serves one container's content to another.
+// Open files live in a native table (handles.ts) that a device reader given `openTableId`
+// uses to answer OPEN, later-offset READs, RELEASE and FLUSH itself, exactly as the
+// methods below would; those methods still answer whatever reaches them.
 import { constants } from 'node:fs';
 import { LxcfsError } from '../errors.js';
 import type { VirtualFile } from '../files/types.js';
 import { InodeTable, type DirNode, type TreeNode } from './inodes.js';
-import { OpenFiles } from './handles.js';
+import { native } from '../native/addon.js';
+import { OpenFiles, type OpenTableApi, type OpenTableStats } from './handles.js';
 import {
   encodeAttrOut, encodeDirents, encodeEntryOut, encodeOpenOut, encodeStatfsOut, OpenFlag, validityOf,
   type Attr, type ReadIn, type RequestHeader,
@@ -22,24 +26,43 @@ export interface ContentSource {
 /** lxcfs's entry and attribute timeouts. */
 const TIMEOUT = validityOf(0.5);
 const EMPTY = Buffer.alloc(0);
+/** NOFLUSH: close(2) of a read-only virtual file has nothing to flush; without it every
+ * `cat` waits for one more round trip (FLUSH) that lxcfs answers with nothing. */
+const OPEN_FLAGS = OpenFlag.DIRECT_IO | OpenFlag.NOFLUSH;
 /** Linux's O_ACCMODE (absent from Node's fs.constants). */
 const O_ACCMODE = 3;
 
 export class ReadOnlyFilesystem implements FuseOperations {
   readonly #inodes: InodeTable;
   readonly #content: ContentSource;
-  readonly #open = new OpenFiles();
+  readonly #open: OpenFiles;
   readonly #now: () => number;
 
-  constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now) {
+  constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now, tables: OpenTableApi = native) {
     this.#inodes = new InodeTable(files);
     this.#content = content;
     this.#now = now;
+    this.#open = new OpenFiles(tables, this.#inodes.files, OPEN_FLAGS);
+  }
+
+  /** The open-file table, for device readers that answer its requests natively. */
+  get openTableId(): number {
+    return this.#open.id;
   }
 
   /** Open file handles (for tests and metrics). */
   get openCount(): number {
     return this.#open.size;
+  }
+
+  /** Handles open and the requests the native fast path answered. */
+  openStats(): OpenTableStats {
+    return this.#open.stats();
+  }
+
+  /** Frees the open-file table; call once no device reader serves this filesystem. */
+  close(): void {
+    this.#open.close();
   }
 
   lookup(req: RequestHeader, name: string): ReplyBody {
@@ -65,20 +88,20 @@ export class ReadOnlyFilesystem implements FuseOperations {
     if ((flags & O_ACCMODE) !== constants.O_RDONLY || (flags & constants.O_TRUNC) !== 0) {
       throw new LxcfsError('LXCFS_READ_ONLY', node.file.path);
     }
-    // NOFLUSH: close(2) of a read-only virtual file has nothing to flush; without it every
-    // `cat` waits for one more round trip (FLUSH) that lxcfs answers with nothing.
-    return encodeOpenOut(this.#open.open(node), OpenFlag.DIRECT_IO | OpenFlag.NOFLUSH);
+    return encodeOpenOut(this.#open.open(node), OPEN_FLAGS);
   }
 
   read(req: RequestHeader, args: ReadIn): ReplyBody {
-    const open = this.#open.get(args.fh);
-    if (open === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
     if (args.offset === 0) {
-      open.snapshot = this.#content.render(open.node.file, req.pid);
-      return open.snapshot.subarray(0, args.size);
+      const node = this.#open.nodeOf(args.fh);
+      if (node === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
+      const content = this.#content.render(node.file, req.pid);
+      this.#open.setSnapshot(args.fh, content);
+      return content.subarray(0, args.size);
     }
     // lxcfs: a later offset never re-renders; on a fresh handle it reads as EOF.
-    const snapshot = open.snapshot;
+    const snapshot = this.#open.snapshot(args.fh);
+    if (snapshot === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
     if (snapshot === null) return EMPTY;
     if (!(args.offset <= snapshot.length)) throw new LxcfsError('LXCFS_BAD_OFFSET', `${args.offset} > ${snapshot.length}`);
     return snapshot.subarray(args.offset, args.offset + args.size);

@@ -1,36 +1,85 @@
 // Per-open state of virtual files: which file an fh names and the snapshot rendered by
-// the last read at offset 0 (lxcfs's per-open snapshot model, spec §1.4). State is
-// created at OPEN and dropped at RELEASE; all changes happen before the reply is
-// sent, so a RELEASE racing a READ of the same fh cannot see half-updated state.
+// its last read at offset 0 (lxcfs's per-open snapshot model, spec §1.4). The state lives in
+// a native open-file table (native/open-table.cc) because two more readers share it: the
+// native fast path, which answers OPEN, later-offset READs, RELEASE and FLUSH where they
+// are read, and every serving thread of the mount (a table is named by its id across
+// threads). TypeScript still owns the tree: it declares the file inodes and OPEN's reply
+// flags when it creates the table. Changes happen before the reply is sent, so a RELEASE
+// racing a READ of the same fh cannot see half-updated state.
 import type { FileNode } from './inodes.js';
 
-export interface OpenFile {
-  readonly node: FileNode;
-  /** Content rendered at the last offset-0 read; null until the first one. */
-  snapshot: Buffer | null;
+/** The native calls behind a table (NativeAddon implements them). */
+export interface OpenTableApi {
+  createOpenTable(fileInodes: readonly number[], openFlags: number): number;
+  destroyOpenTable(id: number): void;
+  openTableOpen(id: number, node: number): number;
+  openTableNode(id: number, fh: number): number | undefined;
+  openTableSetSnapshot(id: number, fh: number, snapshot: Buffer): boolean;
+  openTableSnapshot(id: number, fh: number): Buffer | null | undefined;
+  openTableRelease(id: number, fh: number): void;
+  openTableStats(id: number): OpenTableStats;
 }
 
-export class OpenFiles {
-  readonly #open = new Map<number, OpenFile>();
-  #next = 1;
+export interface OpenTableStats {
+  /** Handles open now. */
+  readonly open: number;
+  /** Requests the native fast path answered so far, by kind. */
+  readonly answered: { readonly open: number; readonly read: number; readonly release: number; readonly flush: number };
+}
 
-  open(node: FileNode): number {
-    const fh = this.#next;
-    // fh values stay exact as JS numbers; wrapping after 2^53 opens is theoretical.
-    this.#next = this.#next >= Number.MAX_SAFE_INTEGER ? 1 : this.#next + 1;
-    this.#open.set(fh, { node, snapshot: null });
-    return fh;
+const isHandle = (fh: number): boolean => Number.isSafeInteger(fh) && fh > 0;
+
+export class OpenFiles {
+  /** Names this table to device readers, in any thread of the process. */
+  readonly id: number;
+  readonly #api: OpenTableApi;
+  readonly #nodes: ReadonlyMap<number, FileNode>;
+  #closed = false;
+
+  /** `openFlags`: FOPEN_* flags of every OPEN reply, the fast path's included. */
+  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number) {
+    this.#api = api;
+    this.#nodes = new Map(files.map((node) => [node.ino, node]));
+    this.id = api.createOpenTable(files.map((node) => node.ino), openFlags);
   }
 
-  get(fh: number): OpenFile | undefined {
-    return this.#open.get(fh);
+  open(node: FileNode): number {
+    return this.#api.openTableOpen(this.id, node.ino);
+  }
+
+  /** The file an open fh names; undefined for an fh that is not open. */
+  nodeOf(fh: number): FileNode | undefined {
+    if (!isHandle(fh)) return undefined;
+    const ino = this.#api.openTableNode(this.id, fh);
+    return ino === undefined ? undefined : this.#nodes.get(ino);
+  }
+
+  /** Keeps `content` (copied) as the fh's snapshot; a released fh keeps nothing. */
+  setSnapshot(fh: number, content: Buffer): void {
+    this.#api.openTableSetSnapshot(this.id, fh, content);
+  }
+
+  /** The fh's snapshot: null before its first offset-0 read, undefined when not open. */
+  snapshot(fh: number): Buffer | null | undefined {
+    return isHandle(fh) ? this.#api.openTableSnapshot(this.id, fh) : undefined;
   }
 
   release(fh: number): void {
-    this.#open.delete(fh);
+    if (isHandle(fh)) this.#api.openTableRelease(this.id, fh);
   }
 
   get size(): number {
-    return this.#open.size;
+    return this.stats().open;
+  }
+
+  stats(): OpenTableStats {
+    return this.#api.openTableStats(this.id);
+  }
+
+  /** Frees the table; idempotent. Device readers that hold it keep it until they stop. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#api.destroyOpenTable(this.id);
   }
 }

@@ -48,6 +48,11 @@ export class InodeTable {
     return Number.isInteger(ino) ? this.#nodes[ino] : undefined;
   }
 
+  /** Every file node, in inode order. */
+  get files(): FileNode[] {
+    return this.#nodes.filter((node): node is FileNode => node?.kind === 'file');
+  }
+
   get root(): DirNode {
     return this.#nodes[FUSE_ROOT_ID] as DirNode;
   }

@@ -4,6 +4,7 @@
 // Failing calls throw Errors with `code` ('EBUSY'), `errno` (positive, unlike Node's own
 // negative errno), `syscall` and, when relevant, `path`.
 import { createRequire } from 'node:module';
+import type { OpenTableApi, OpenTableStats } from '../fuse/handles.js';
 
 /** A started reader holds the process open (like a socket) until stop() or onClose. */
 export interface DeviceReaderHandle {
@@ -17,9 +18,14 @@ export interface DeviceReaderHandle {
   stop(): void;
 }
 
-export interface NativeAddon {
+export interface NativeAddon extends OpenTableApi {
   /** open("/dev/fuse", O_RDWR|O_CLOEXEC|O_NONBLOCK); returns fd. Optional path arg for tests (default /dev/fuse). */
   openFuseDevice(path?: string): number;
+  /**
+   * A new fd (O_NONBLOCK, O_CLOEXEC) on the FUSE connection of `fd` (ioctl FUSE_DEV_IOC_CLONE):
+   * requests are read from either, and each reply must go to the fd its request came from.
+   */
+  cloneFuseDevice(fd: number, path?: string): number;
   /** mount(2). data is the option string e.g. "fd=5,rootmode=40000,user_id=0,group_id=0,allow_other" */
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   /** umount2(2) */
@@ -35,6 +41,9 @@ export interface NativeAddon {
    * onClose fires once, after polling stopped, with the errno that ended the connection (ENODEV
    * when the filesystem was unmounted or aborted; 0 for end-of-file, which only pipe stand-ins
    * give). A throw from either callback becomes an uncaught exception. bufferSize: 8192 ..64 MiB.
+   * openTable: the id of an open-file table (src/fuse/handles.ts); with it, the requests that
+   * table alone decides (OPEN of one of its files read-only, READ past offset 0 within the
+   * snapshot, RELEASE, FLUSH) are answered natively and never reach onRequests.
    */
   DeviceReader: new (
     fd: number,
@@ -42,6 +51,7 @@ export interface NativeAddon {
     onRequests: (requests: Buffer[]) => void,
     onClose: (errno: number) => void,
     spinMicros?: number,
+    openTable?: number,
   ) => DeviceReaderHandle;
 }
 
@@ -69,10 +79,19 @@ function addon(): NativeAddon {
 
 export const native: NativeAddon = Object.freeze({
   openFuseDevice: (path?: string) => addon().openFuseDevice(path),
+  cloneFuseDevice: (fd: number, path?: string) => addon().cloneFuseDevice(fd, path),
   mount: (source: string, target: string, fstype: string, flags: number, data: string) =>
     addon().mount(source, target, fstype, flags, data),
   umount: (target: string, flags: number) => addon().umount(target, flags),
   lockFile: (fd: number) => addon().lockFile(fd),
+  createOpenTable: (fileInodes: readonly number[], openFlags: number) => addon().createOpenTable(fileInodes, openFlags),
+  destroyOpenTable: (id: number) => addon().destroyOpenTable(id),
+  openTableOpen: (id: number, node: number) => addon().openTableOpen(id, node),
+  openTableNode: (id: number, fh: number) => addon().openTableNode(id, fh),
+  openTableSetSnapshot: (id: number, fh: number, snapshot: Buffer) => addon().openTableSetSnapshot(id, fh, snapshot),
+  openTableSnapshot: (id: number, fh: number) => addon().openTableSnapshot(id, fh),
+  openTableRelease: (id: number, fh: number) => addon().openTableRelease(id, fh),
+  openTableStats: (id: number): OpenTableStats => addon().openTableStats(id),
   get DeviceReader() {
     return addon().DeviceReader;
   },

@@ -1,57 +1,106 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { VirtualFile } from '../../src/files/types.js';
 import { OpenFiles } from '../../src/fuse/handles.js';
 import type { FileNode } from '../../src/fuse/inodes.js';
+import { native } from '../../src/native/addon.js';
 
-function node(name: string): FileNode {
+function node(name: string, ino: number): FileNode {
   const file: VirtualFile = {
     path: `proc/${name}`, size: 0, summary: name, host: { root: 'proc', path: name },
     gather: () => undefined, render: () => '',
   };
-  return { kind: 'file', ino: 3, name, parent: 2, mode: 0o100444, file };
+  return { kind: 'file', ino, name, parent: 2, mode: 0o100444, file };
+}
+
+const A = node('a', 3);
+const B = node('b', 4);
+
+function table(t: Test): OpenFiles {
+  const files = new OpenFiles(native, [A, B], 0x21);
+  t.teardown(() => files.close());
+  return files;
 }
 
 t.test('open hands out 1, 2, 3 … with a null snapshot', async (t) => {
-  const files = new OpenFiles();
-  const a = node('a');
-  const b = node('b');
+  const files = table(t);
   t.equal(files.size, 0);
-  t.equal(files.open(a), 1);
-  t.equal(files.open(b), 2);
-  t.equal(files.open(a), 3, 'the same node opened twice gets two handles');
+  t.equal(files.open(A), 1);
+  t.equal(files.open(B), 2);
+  t.equal(files.open(A), 3, 'the same node opened twice gets two handles');
   t.equal(files.size, 3);
-  t.equal(files.get(1)?.node, a);
-  t.equal(files.get(2)?.node, b);
-  t.equal(files.get(3)?.node, a);
-  t.equal(files.get(1)?.snapshot, null);
-  t.not(files.get(1), files.get(3), 'separate state per handle');
+  t.equal(files.nodeOf(1), A);
+  t.equal(files.nodeOf(2), B);
+  t.equal(files.nodeOf(3), A);
+  t.equal(files.snapshot(1), null);
 });
 
-t.test('get of unknown handles is undefined', async (t) => {
-  const files = new OpenFiles();
-  files.open(node('a'));
-  for (const fh of [0, 2, -1, Number.NaN, 1.5]) t.equal(files.get(fh), undefined, String(fh));
+t.test('every table numbers its own handles', async (t) => {
+  const one = table(t);
+  const two = table(t);
+  t.not(one.id, two.id);
+  t.equal(one.open(A), 1);
+  t.equal(two.open(A), 1);
+  one.release(1);
+  t.equal(two.nodeOf(1), A, 'releasing in one table leaves the other alone');
 });
 
-t.test('snapshots are per handle and survive until release', async (t) => {
-  const files = new OpenFiles();
-  const fh1 = files.open(node('a'));
-  const fh2 = files.open(node('a'));
-  files.get(fh1)!.snapshot = Buffer.from('one');
-  t.equal(files.get(fh1)?.snapshot?.toString(), 'one');
-  t.equal(files.get(fh2)?.snapshot, null);
+t.test('unknown handles are undefined, malformed ones never reach the table', async (t) => {
+  const files = table(t);
+  files.open(A);
+  for (const fh of [0, 2, -1, Number.NaN, 1.5, 2 ** 60]) {
+    t.equal(files.nodeOf(fh), undefined, String(fh));
+    t.equal(files.snapshot(fh), undefined, String(fh));
+    t.doesNotThrow(() => files.release(fh));
+  }
+});
+
+t.test('snapshots are per handle, copied, and survive until release', async (t) => {
+  const files = table(t);
+  const fh1 = files.open(A);
+  const fh2 = files.open(A);
+  const content = Buffer.from('one');
+  files.setSnapshot(fh1, content);
+  content.write('two');
+  t.equal(files.snapshot(fh1)?.toString(), 'one', 'the table keeps its own copy');
+  t.equal(files.snapshot(fh2), null);
+  files.setSnapshot(fh1, Buffer.from('three'));
+  t.equal(files.snapshot(fh1)?.toString(), 'three', 'a new offset-0 read replaces the snapshot');
+  files.release(fh1);
+  t.equal(files.snapshot(fh1), undefined);
+  t.doesNotThrow(() => files.setSnapshot(fh1, Buffer.from('late')), 'a released handle keeps nothing');
+  t.equal(files.snapshot(fh1), undefined);
 });
 
 t.test('release drops the handle; numbers are not reused', async (t) => {
-  const files = new OpenFiles();
-  const fh1 = files.open(node('a'));
-  const fh2 = files.open(node('b'));
+  const files = table(t);
+  const fh1 = files.open(A);
+  const fh2 = files.open(B);
   files.release(fh1);
-  t.equal(files.get(fh1), undefined);
-  t.equal(files.get(fh2)?.node.name, 'b');
+  t.equal(files.nodeOf(fh1), undefined);
+  t.equal(files.nodeOf(fh2)?.name, 'b');
   t.equal(files.size, 1);
   files.release(fh1);
   files.release(999);
   t.equal(files.size, 1, 'releasing unknown handles is a no-op');
-  t.equal(files.open(node('c')), 3, 'the next fh is new, not the released one');
+  t.equal(files.open(B), 3, 'the next fh is new, not the released one');
+});
+
+t.test('stats start at zero; close is idempotent and ends the table', async (t) => {
+  const files = new OpenFiles(native, [A], 0);
+  t.same(files.stats(), { open: 0, answered: { open: 0, read: 0, release: 0, flush: 0 } });
+  files.close();
+  files.close();
+  t.throws(() => files.open(A), /unknown open-file table/);
+});
+
+t.test('the native table refuses bad arguments', async (t) => {
+  t.throws(() => native.createOpenTable([0], 0), /positive integers/);
+  t.throws(() => native.createOpenTable([1.5], 0), /positive integers/);
+  t.throws(() => native.createOpenTable('x' as unknown as number[], 0), /must be an array/);
+  t.throws(() => native.createOpenTable([1], 2 ** 33), /out of range/);
+  t.throws(() => native.openTableOpen(123456, 1), /unknown open-file table/);
+  const id = native.createOpenTable([1], 0);
+  t.teardown(() => native.destroyOpenTable(id));
+  t.throws(() => native.openTableSetSnapshot(id, 1, 'x' as unknown as Buffer), /must be a Buffer/);
+  t.throws(() => native.openTableOpen(id, -1), /non-negative integer/);
 });

@@ -336,3 +336,12 @@ t.test('a real /dev/fuse mount', async (t) => {
   await tick(30);
   t.equal(requests.length, 1, 'only INIT was ever read');
 });
+
+t.test('cloneFuseDevice refuses what is not a FUSE connection', async (t) => {
+  const dir = t.testdir({ plain: 'x' });
+  const fd = openSync(join(dir, 'plain'), 'r');
+  t.teardown(() => closeSync(fd));
+  t.match(caught(() => native.cloneFuseDevice(fd)), { code: 'EINVAL', syscall: 'ioctl(FUSE_DEV_IOC_CLONE)' });
+  t.match(caught(() => native.cloneFuseDevice(fd, join(dir, 'missing'))), { code: 'ENOENT', syscall: 'open' });
+  t.throws(() => native.cloneFuseDevice(-1), TypeError);
+});

@@ -1,0 +1,222 @@
+// OpenTable (open-table.h) and its JS bindings. fh values stay exact as JS numbers: they
+// wrap to 1 after 2^53 opens, as the TypeScript table they replace did.
+#include "open-table.h"
+
+#include <map>
+
+#include "addon.h"
+#include "errors.h"
+
+namespace lxcfs {
+
+namespace {
+constexpr uint64_t kMaxSafeInteger = 9007199254740991ULL;
+
+std::mutex registry_mu;
+std::map<uint32_t, std::shared_ptr<OpenTable>> registry;
+uint32_t next_id = 1;
+}  // namespace
+
+uint64_t OpenTable::Open(uint64_t node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t fh = next_;
+  next_ = next_ >= kMaxSafeInteger ? 1 : next_ + 1;
+  open_[fh] = Entry{node, nullptr};
+  return fh;
+}
+
+bool OpenTable::SetSnapshot(uint64_t fh, Snapshot snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(fh);
+  if (it == open_.end()) return false;
+  it->second.snapshot = std::move(snapshot);
+  return true;
+}
+
+bool OpenTable::Get(uint64_t fh, Snapshot& out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(fh);
+  if (it == open_.end()) return false;
+  out = it->second.snapshot;
+  return true;
+}
+
+bool OpenTable::NodeOf(uint64_t fh, uint64_t& node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(fh);
+  if (it == open_.end()) return false;
+  node = it->second.node;
+  return true;
+}
+
+void OpenTable::Release(uint64_t fh) {
+  Snapshot dropped;  // freed after the lock is released
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(fh);
+  if (it == open_.end()) return;
+  dropped = std::move(it->second.snapshot);
+  open_.erase(it);
+}
+
+size_t OpenTable::Size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return open_.size();
+}
+
+uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags) {
+  auto table = std::make_shared<OpenTable>(std::move(files), open_flags);
+  std::lock_guard<std::mutex> lock(registry_mu);
+  uint32_t id = next_id++;
+  registry[id] = std::move(table);
+  return id;
+}
+
+std::shared_ptr<OpenTable> FindTable(uint32_t id) {
+  std::lock_guard<std::mutex> lock(registry_mu);
+  auto it = registry.find(id);
+  return it == registry.end() ? nullptr : it->second;
+}
+
+void DestroyTable(uint32_t id) {
+  std::shared_ptr<OpenTable> dropped;
+  std::lock_guard<std::mutex> lock(registry_mu);
+  auto it = registry.find(id);
+  if (it == registry.end()) return;
+  dropped = std::move(it->second);
+  registry.erase(it);
+}
+
+namespace {
+
+// Reads argument 0 as a table id; throws a RangeError for an unknown one.
+std::shared_ptr<OpenTable> ArgTable(const Napi::CallbackInfo& info) {
+  int64_t id;
+  if (!ArgInteger(info, 0, "table", id)) return nullptr;
+  auto table = id <= UINT32_MAX ? FindTable(static_cast<uint32_t>(id)) : nullptr;
+  if (table == nullptr) Napi::RangeError::New(info.Env(), "unknown open-file table").ThrowAsJavaScriptException();
+  return table;
+}
+
+bool ArgU64(const Napi::CallbackInfo& info, size_t i, const char* name, uint64_t& out) {
+  int64_t value;
+  if (!ArgInteger(info, i, name, value)) return false;
+  out = static_cast<uint64_t>(value);
+  return true;
+}
+
+// createOpenTable(fileInodes: number[], openFlags: number) → id
+Napi::Value Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) {
+    Napi::TypeError::New(env, "fileInodes must be an array").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Array list = info[0].As<Napi::Array>();
+  std::unordered_set<uint64_t> files;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Value v = list.Get(i);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 1 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<uint64_t>(d))) {
+      Napi::TypeError::New(env, "fileInodes must hold positive integers").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    files.insert(static_cast<uint64_t>(d));
+  }
+  int64_t flags;
+  if (!ArgInteger(info, 1, "openFlags", flags)) return env.Undefined();
+  if (flags > UINT32_MAX) {
+    Napi::RangeError::New(env, "openFlags out of range").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, CreateTable(std::move(files), static_cast<uint32_t>(flags)));
+}
+
+Napi::Value Destroy(const Napi::CallbackInfo& info) {
+  int64_t id;
+  if (ArgInteger(info, 0, "table", id) && id <= UINT32_MAX) DestroyTable(static_cast<uint32_t>(id));
+  return info.Env().Undefined();
+}
+
+// openTableOpen(id, node) → fh
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  uint64_t node;
+  if (table == nullptr || !ArgU64(info, 1, "node", node)) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(table->Open(node)));
+}
+
+// openTableSetSnapshot(id, fh, bytes) → false when fh is not open. The bytes are copied.
+Napi::Value SetSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  uint64_t fh;
+  if (table == nullptr || !ArgU64(info, 1, "fh", fh)) return env.Undefined();
+  if (!info[2].IsBuffer()) {
+    Napi::TypeError::New(env, "snapshot must be a Buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto bytes = info[2].As<Napi::Buffer<uint8_t>>();
+  auto snapshot = std::make_shared<const std::vector<uint8_t>>(bytes.Data(), bytes.Data() + bytes.Length());
+  return Napi::Boolean::New(env, table->SetSnapshot(fh, std::move(snapshot)));
+}
+
+// openTableSnapshot(id, fh) → a copy of the snapshot, null before the first offset-0 read,
+// undefined when fh is not open.
+Napi::Value GetSnapshot(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  uint64_t fh;
+  if (table == nullptr || !ArgU64(info, 1, "fh", fh)) return env.Undefined();
+  Snapshot snapshot;
+  if (!table->Get(fh, snapshot)) return env.Undefined();
+  if (snapshot == nullptr) return env.Null();
+  return Napi::Buffer<uint8_t>::Copy(env, snapshot->data(), snapshot->size());
+}
+
+// openTableNode(id, fh) → the inode fh was opened on, undefined when fh is not open.
+Napi::Value NodeOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  uint64_t fh, node;
+  if (table == nullptr || !ArgU64(info, 1, "fh", fh) || !table->NodeOf(fh, node)) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(node));
+}
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  auto table = ArgTable(info);
+  uint64_t fh;
+  if (table != nullptr && ArgU64(info, 1, "fh", fh)) table->Release(fh);
+  return info.Env().Undefined();
+}
+
+// openTableStats(id) → { open: handles open now, answered: { open, read, release, flush } }
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  if (table == nullptr) return env.Undefined();
+  Napi::Object answered = Napi::Object::New(env);
+  answered.Set("open", static_cast<double>(table->counts.open.load()));
+  answered.Set("read", static_cast<double>(table->counts.read.load()));
+  answered.Set("release", static_cast<double>(table->counts.release.load()));
+  answered.Set("flush", static_cast<double>(table->counts.flush.load()));
+  Napi::Object stats = Napi::Object::New(env);
+  stats.Set("open", static_cast<double>(table->Size()));
+  stats.Set("answered", answered);
+  return stats;
+}
+
+}  // namespace
+
+void RegisterOpenTable(Napi::Env env, Napi::Object exports) {
+  exports.Set("createOpenTable", Napi::Function::New(env, Create, "createOpenTable"));
+  exports.Set("destroyOpenTable", Napi::Function::New(env, Destroy, "destroyOpenTable"));
+  exports.Set("openTableOpen", Napi::Function::New(env, Open, "openTableOpen"));
+  exports.Set("openTableSetSnapshot", Napi::Function::New(env, SetSnapshot, "openTableSetSnapshot"));
+  exports.Set("openTableSnapshot", Napi::Function::New(env, GetSnapshot, "openTableSnapshot"));
+  exports.Set("openTableNode", Napi::Function::New(env, NodeOf, "openTableNode"));
+  exports.Set("openTableRelease", Napi::Function::New(env, Release, "openTableRelease"));
+  exports.Set("openTableStats", Napi::Function::New(env, Stats, "openTableStats"));
+}
+
+}  // namespace lxcfs

@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, MAX_SPIN_MICROS, type DaemonOptions } from './config.js';
+import {
+  DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, DEFAULT_THREADS, MAX_SPIN_MICROS, MAX_THREADS,
+  type DaemonOptions,
+} from './config.js';
 import { LxcfsError } from './errors.js';
 import { REGISTRY } from './files/registry.js';
 import { createLogger } from './log.js';
@@ -32,6 +35,7 @@ const FLAGS = {
   'sys-root': { type: 'string' },
   'cgroup-root': { type: 'string' },
   'spin-us': { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -60,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       sysRoot: root(values['sys-root'], DEFAULT_ROOTS.sysRoot),
       cgroupRoot: root(values['cgroup-root'], DEFAULT_ROOTS.cgroupRoot),
       spinMicros: spinMicros(values['spin-us']),
+      threads: threads(values.threads),
     },
   };
 }
@@ -68,6 +73,13 @@ function spinMicros(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SPIN_MICROS;
   const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   if (!(n <= MAX_SPIN_MICROS)) throw new LxcfsError('LXCFS_USAGE', `--spin-us takes 0 to ${MAX_SPIN_MICROS}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function threads(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_THREADS;
+  const n = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_THREADS)) throw new LxcfsError('LXCFS_USAGE', `--threads takes 1 to ${MAX_THREADS}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -92,6 +104,8 @@ Options (lxcfs-compatible):
 Tuning:
       --spin-us N          poll N µs awake for the next request before sleeping
                            (default ${DEFAULT_SPIN_MICROS}; 0 never spins; at most ${MAX_SPIN_MICROS})
+      --threads N          threads serving requests, the main one included
+                           (default ${DEFAULT_THREADS}: one per two CPUs, 1 to 4; at most ${MAX_THREADS})
 Testing:
       --proc-root DIR      read host /proc from DIR (default /proc)
       --sys-root DIR       read host /sys from DIR (default /sys)

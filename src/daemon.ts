@@ -16,18 +16,21 @@ import { contextFactory } from './files/gather-context.js';
 import type { RenderOptions, Services } from './files/types.js';
 import { CpuView } from './services/cpu-view.js';
 import { LoadavgSampler } from './services/loadavg.js';
+import { mainThreadServices } from './services/main-thread.js';
 import { hostFileReader } from './files/host-files.js';
 import { kernelFiles } from './io/kernel-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
 import { ReadOnlyFilesystem } from './fuse/filesystem.js';
 import { FuseSession } from './fuse/session.js';
+import type { InitOut } from './fuse/protocol.js';
 import { readOwnMountinfo, topMountAt } from './host/mountinfo.js';
 import type { Logger } from './log.js';
 import { mountRequest } from './mount-options.js';
 import { prepareMountpoint } from './mountpoint.js';
 import { MNT_DETACH, MS_NODEV, MS_NOSUID, type NativeAddon } from './native/addon.js';
 import { Pidfile } from './pidfile.js';
+import { ServingPool } from './workers/pool.js';
 
 export interface DaemonDeps {
   readonly native: NativeAddon;
@@ -42,9 +45,11 @@ interface Running {
   readonly pidfile: Pidfile;
   readonly device: FuseDevice;
   readonly filesystem: ReadOnlyFilesystem;
+  /** The worker threads that serve beside the main one (--threads > 1). */
+  readonly pool: ServingPool | undefined;
   /** Settles `closed`; the kernel calls it through the device, stop() with 0. */
   readonly endConnection: (errno: number) => void;
-  readonly services: Services;
+  readonly sampler: LoadavgSampler | null;
 }
 
 export class Daemon {
@@ -77,12 +82,13 @@ export class Daemon {
     if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
-    const { renderer, layout, services } = buildRenderer(options, logger);
+    const { renderer, layout, sampler } = buildRenderer(options, logger);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
     const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
     let device: FuseDevice | undefined;
     let filesystem: ReadOnlyFilesystem | undefined;
+    let pool: ServingPool | undefined;
     let mounted = false;
     try {
       device = new FuseDevice(native.openFuseDevice(devicePath), native, logger);
@@ -94,20 +100,36 @@ export class Daemon {
       }
       mounted = true;
       const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
-      filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, native);
-      const session = new FuseSession({ sink: device, operations: filesystem, logger });
+      filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native });
+      const mainFs = filesystem;
+      // The main thread's session for each worker's fd: it answers what that worker hands over.
+      const handedOver = new WeakMap<FuseDevice, FuseSession>();
+      const handOverSession = (sink: FuseDevice, negotiated: InitOut): FuseSession => {
+        let s = handedOver.get(sink);
+        if (s === undefined) handedOver.set(sink, s = new FuseSession({ sink, operations: mainFs, logger, negotiated }));
+        return s;
+      };
+      // One batch: one render per file and container, one check per v1 cgroup directory.
+      const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
+      pool = options.threads > 1 ? new ServingPool(options.threads - 1, {
+        native, logger, fd: device.fd, devicePath, tableId: filesystem.openTableId,
+        settings: {
+          procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
+          render: options.render, spinMicros: options.spinMicros, debug: options.debug,
+        },
+        answer: (raw, sink, negotiated) => inBatch(() => handOverSession(sink, negotiated).handle(raw)),
+      }) : undefined;
+      const threads = pool;
+      const session = new FuseSession({ sink: device, operations: filesystem, logger, onInit: (negotiated) => threads?.start(negotiated) });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
-      // One batch: one render per file and container, one check per v1 cgroup directory.
-      device.start(
-        (batch) => kernelFiles.scope(() => renderer.batch(() => session.handleAll(batch))),
-        endConnection, options.spinMicros, filesystem.openTableId,
-      );
-      services.loadavg?.start();
-      logger.info({ mountpoint, mountId, layout, files: REGISTRY.length }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, endConnection, services }, deps, closed);
+      device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
+      sampler?.start();
+      logger.info({ mountpoint, mountId, layout, files: REGISTRY.length, threads: options.threads }, 'mounted');
+      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, pool, endConnection, sampler }, deps, closed);
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
+      pool?.stop();
       device?.close();
       filesystem?.close();
       pidfile.release();
@@ -119,9 +141,10 @@ export class Daemon {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    const { mountpoint, mountId, device, filesystem, pidfile, endConnection, services } = this.#run;
-    services.loadavg?.stop();
+    const { mountpoint, mountId, device, filesystem, pool, pidfile, endConnection, sampler } = this.#run;
+    sampler?.stop();
     if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
+    pool?.stop();
     try {
       device.close();
     } catch (err) {
@@ -154,29 +177,30 @@ export class Daemon {
 export interface Content {
   readonly renderer: FileRenderer;
   readonly layout: CgroupLayout;
-  /** Stateful views; the load-average sampler runs only while the daemon is mounted. */
-  readonly services: Services;
+  /** The load-average sampler (main thread, -l); it runs only while the daemon is mounted. */
+  readonly sampler: LoadavgSampler | null;
 }
+
+/** 'main' owns the stateful services; a 'worker' hands requests that need them to main. */
+export type RendererThread = 'main' | 'worker';
 
 /**
  * The content side of the daemon: cgroup layout, caller resolution, readers and host
  * files wired into a FileRenderer. Everything that reads the roots happens here, before
  * anything is mounted, so bad roots fail start-up cleanly.
  */
-export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger): Content {
+export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger, thread: RendererThread = 'main'): Content {
   try {
     const layout = detectLayout(options.cgroupRoot);
     const hostFile = hostFileReader(options);
     const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot }), layout);
     const reader = cgroupReaderFor(layout);
-    const services: Services = {
-      cpuView: new CpuView(),
-      loadavg: options.render.loadavg
-        ? new LoadavgSampler({ cgroups: reader, procRoot: options.procRoot, onError: (err) => logger.error({ err }, 'loadavg tick failed') })
-        : null,
-    };
+    const sampler = thread === 'main' && options.render.loadavg
+      ? new LoadavgSampler({ cgroups: reader, procRoot: options.procRoot, onError: (err) => logger.error({ err }, 'loadavg tick failed') })
+      : null;
+    const services: Services = thread === 'main' ? { cpuView: new CpuView(), loadavg: sampler } : mainThreadServices(options.render);
     const contextFor = contextFactory({ options: options.render, caller, reader, services, hostFile });
-    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind, services };
+    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind, sampler };
   } catch (err) {
     if (err instanceof LxcfsError) throw err;
     throw new LxcfsError('LXCFS_HOST_UNREADABLE', (err as Error).message, { cause: err });

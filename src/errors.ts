@@ -37,6 +37,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_BAD_HANDLE: { errno: E.EBADF, message: 'unknown file handle' },
   LXCFS_DOUBLE_REPLY: { errno: E.EIO, message: 'a FUSE request was answered twice' },
   LXCFS_NO_REPLY: { errno: E.EIO, message: 'a FUSE handler returned without replying' },
+  LXCFS_MAIN_THREAD: { errno: E.EIO, message: 'the request needs state only the main thread holds' },
   LXCFS_INTERNAL: { errno: E.EIO, message: 'internal error' },
 } as const);
 

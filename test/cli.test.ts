@@ -16,6 +16,7 @@ const DEFAULTS = {
   sysRoot: '/sys',
   cgroupRoot: '/sys/fs/cgroup',
   spinMicros: DEFAULT_SPIN_MICROS,
+  threads: Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 4)),
 };
 
 function run(argv: string[]) {
@@ -153,6 +154,16 @@ t.test('--spin-us: 0 to 1000 µs, default 50 (0 on one CPU)', async (t) => {
     t.throws(() => parseCommandLine(['--spin-us', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
   }
   t.match(usage(), /--spin-us N/);
+});
+
+t.test('--threads: 1 to 64 serving threads, default one per two CPUs, 1 to 4', async (t) => {
+  t.equal(run(['--threads', '1']).threads, 1);
+  t.equal(run(['--threads=64']).threads, 64);
+  t.equal(run([]).threads, Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 4)));
+  for (const bad of ['0', '65', '1.5', 'x', '', '-2', '100']) {
+    t.throws(() => parseCommandLine(['--threads', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
+  }
+  t.match(usage(), /--threads N/);
 });
 
 t.test('usage() lists every registry file with its summary', async (t) => {

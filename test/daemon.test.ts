@@ -99,6 +99,7 @@ function fixture(t: Test): Fixture {
       debug: false,
       render: { swap: true, cfs: false, loadavg: false },
       spinMicros: 0,
+      threads: 1,
       fuseOptions: [],
       procRoot: '/proc',
       sysRoot: '/sys',

@@ -69,7 +69,7 @@ async function soak(run: Run, seconds: number) {
 
 async function bench(run: Run, doc: Record<string, unknown>): Promise<number> {
   const { s, p, o, env } = run;
-  await s.start(o.soak === null ? ['lxcfs-node', 'lxcfs'] : ['lxcfs-node'], o.flags, { cli: p.cli, lxcfs: p.lxcfs! });
+  await s.start(o.soak === null ? ['lxcfs-node', 'lxcfs'] : ['lxcfs-node'], o.flags, { cli: p.cli, lxcfs: p.lxcfs! }, o.nodeFlags);
   doc.daemons = s.daemons.map((d) => ({ name: d.spec.name, pids: d.pids(), command: [d.spec.command, ...d.spec.args] }));
   if (o.soak !== null) {
     if (o.daemonCpus !== null) s.daemon('lxcfs-node').pin(o.daemonCpus);
@@ -105,7 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const env = describeEnvironment(p);
   const s = new Session();
-  const doc: Record<string, unknown> = { environment: { ...env, flags: o.flags, daemonCpus: o.scaling ? 'scaling' : o.daemonCpus,
+  const doc: Record<string, unknown> = { environment: { ...env, flags: o.flags, nodeFlags: o.nodeFlags, daemonCpus: o.scaling ? 'scaling' : o.daemonCpus,
     tmpdir: s.dir, cgroup: s.cgroup }, options: o, startedAt: new Date().toISOString() };
   let interrupted = false; // npm forwards the terminal's SIGINT: a second one must not kill us mid-cleanup
   const abort = (why: string, status: number): void => {

@@ -17,6 +17,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --rounds N          rounds per cell, alternating which daemon goes first (default 3)
   --warmup-ms MS      unmeasured warm-up per run (default 300)
   --flags "FLAGS"     flags for both daemons, e.g. "-l --enable-cfs" (default none)
+  --node-flags "F"    extra flags for lxcfs-node only, e.g. "--threads 1" (default none)
   --daemon-cpus LIST  pin both daemons (all threads) to these CPUs, e.g. 0 or 0-1
   --scaling           run everything pinned to CPU 0, then to all CPUs, and compare
   --soak SECONDS      lxcfs-node only: 32 cat readers over all files, RSS every --soak-interval
@@ -32,6 +33,7 @@ const SPEC = {
   rounds: { type: 'string', default: '3' },
   'warmup-ms': { type: 'string', default: '300' },
   flags: { type: 'string', default: '' },
+  'node-flags': { type: 'string', default: '' },
   'daemon-cpus': { type: 'string' },
   scaling: { type: 'boolean', default: false },
   soak: { type: 'string' },
@@ -67,7 +69,8 @@ export function parseOptions(argv: readonly string[], known: readonly string[]) 
   // parseArgs refuses a value that starts with a dash ("--flags -l"); "--flags=-l" it takes.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    args.push(argv[i] === '--flags' && i + 1 < argv.length ? `--flags=${argv[++i]}` : argv[i]!);
+    const takesFlags = argv[i] === '--flags' || argv[i] === '--node-flags';
+    args.push(takesFlags && i + 1 < argv.length ? `${argv[i]}=${argv[++i]}` : argv[i]!);
   }
   let values;
   try {
@@ -92,6 +95,7 @@ export function parseOptions(argv: readonly string[], known: readonly string[]) 
     rounds: number('rounds', values.rounds, { integer: true, min: 1, max: 1000 }),
     warmupMs: number('warmup-ms', values['warmup-ms'], { integer: true, min: 0, max: 600_000 }),
     flags: values.flags.split(/\s+/).filter(Boolean), // the same for both daemons
+    nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean), // after `flags`, lxcfs-node only
     daemonCpus: cpus,
     scaling: values.scaling,
     json: values.json ?? null,

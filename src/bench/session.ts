@@ -27,9 +27,9 @@ export class Session {
   }
 
   /** Starts the daemons one after the other; each is registered for cleanup before it can fail. */
-  async start(names: readonly DaemonName[], flags: readonly string[], bins: Binaries): Promise<void> {
+  async start(names: readonly DaemonName[], flags: readonly string[], bins: Binaries, nodeFlags: readonly string[] = []): Promise<void> {
     for (const name of names) {
-      const daemon = new Daemon(daemonSpec(name, this.dir, flags, bins));
+      const daemon = new Daemon(daemonSpec(name, this.dir, name === 'lxcfs-node' ? [...flags, ...nodeFlags] : flags, bins));
       this.daemons.push(daemon);
       await daemon.ready();
     }

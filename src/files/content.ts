@@ -55,6 +55,8 @@ export class FileRenderer implements ContentSource {
       text = file.render(file.gather(ctx));
       if (text.length === 0) throw new LxcfsError('LXCFS_INTERNAL', `${file.path} rendered nothing`);
     } catch (err) {
+      // Not a failure: a worker thread hands this request to the main thread (src/workers/).
+      if (err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') throw err;
       this.#countFallback(file, pid, err);
       return Buffer.from(this.#deps.hostFile(file.host), 'utf8'); // a fallback is never shared
     }

@@ -52,11 +52,15 @@ export interface GatherContext {
   readonly services: Services;
 }
 
+/**
+ * The state is the main thread's: in a serving worker thread these are stand-ins that throw
+ * LXCFS_MAIN_THREAD, and the request is handed to the main thread (src/workers/).
+ */
 export interface Services {
   /** Per-container /proc/stat views (--enable-cfs on v1, and always on v2). */
-  readonly cpuView: CpuView;
+  readonly cpuView: Pick<CpuView, 'cpuacctView' | 'unifiedView'>;
   /** Per-container load averages; null without -l (then /proc/loadavg is the host's). */
-  readonly loadavg: LoadavgSampler | null;
+  readonly loadavg: Pick<LoadavgSampler, 'read'> | null;
 }
 
 export interface VirtualFile<Input = unknown> {

@@ -47,6 +47,11 @@ export class FuseDevice implements ReplySink {
     }
   }
 
+  /** Stops reading requests; replies can still be sent. Idempotent. */
+  stopReading(): void {
+    this.#reader?.stop();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

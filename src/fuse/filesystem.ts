@@ -23,6 +23,13 @@ export interface ContentSource {
   render(file: VirtualFile, pid: number): Buffer;
 }
 
+export interface FilesystemOptions {
+  /** Where open-file tables live (default: the native addon). */
+  readonly tables?: OpenTableApi;
+  /** Attach to this existing table instead of making one. */
+  readonly tableId?: number;
+}
+
 /** lxcfs's entry and attribute timeouts. */
 const TIMEOUT = validityOf(0.5);
 const EMPTY = Buffer.alloc(0);
@@ -38,11 +45,12 @@ export class ReadOnlyFilesystem implements FuseOperations {
   readonly #open: OpenFiles;
   readonly #now: () => number;
 
-  constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now, tables: OpenTableApi = native) {
+  /** `options.tableId`: serve the open files of that table (another thread's, same files). */
+  constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now, options: FilesystemOptions = {}) {
     this.#inodes = new InodeTable(files);
     this.#content = content;
     this.#now = now;
-    this.#open = new OpenFiles(tables, this.#inodes.files, OPEN_FLAGS);
+    this.#open = new OpenFiles(options.tables ?? native, this.#inodes.files, OPEN_FLAGS, options.tableId);
   }
 
   /** The open-file table, for device readers that answer its requests natively. */

@@ -34,13 +34,19 @@ export class OpenFiles {
   readonly id: number;
   readonly #api: OpenTableApi;
   readonly #nodes: ReadonlyMap<number, FileNode>;
+  /** Only the table's creator destroys it; the other threads of the mount attach to it. */
+  readonly #owner: boolean;
   #closed = false;
 
-  /** `openFlags`: FOPEN_* flags of every OPEN reply, the fast path's included. */
-  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number) {
+  /**
+   * A new table (`openFlags`: FOPEN_* flags of every OPEN reply, the fast path's included),
+   * or with `existing`, the table of that id, made by another thread over the same files.
+   */
+  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number, existing?: number) {
     this.#api = api;
     this.#nodes = new Map(files.map((node) => [node.ino, node]));
-    this.id = api.createOpenTable(files.map((node) => node.ino), openFlags);
+    this.#owner = existing === undefined;
+    this.id = existing ?? api.createOpenTable(files.map((node) => node.ino), openFlags);
   }
 
   open(node: FileNode): number {
@@ -76,10 +82,10 @@ export class OpenFiles {
     return this.#api.openTableStats(this.id);
   }
 
-  /** Frees the table; idempotent. Device readers that hold it keep it until they stop. */
+  /** Frees the table if this one made it; idempotent. Device readers that hold it keep it until they stop. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#api.destroyOpenTable(this.id);
+    if (this.#owner) this.#api.destroyOpenTable(this.id);
   }
 }

@@ -36,10 +36,24 @@ export class Reply {
     this.#send([encodeOutHeader(this.#unique, errno, 0)]);
   }
 
+  /**
+   * Gives the request to `to`, which must answer it exactly once instead of this Reply. If
+   * `to` throws, nothing was handed over and this Reply can still answer.
+   */
+  handOver(to: () => void): void {
+    this.#unsent();
+    to();
+    this.#sent = true;
+  }
+
   #send(chunks: Buffer[]): void {
-    if (this.#sent) throw new LxcfsError('LXCFS_DOUBLE_REPLY', `unique ${this.#unique.readBigUInt64LE(0)}`);
+    this.#unsent();
     // Marked before writing: a failed write must not be retried as a second reply.
     this.#sent = true;
     this.#sink.send(chunks);
+  }
+
+  #unsent(): void {
+    if (this.#sent) throw new LxcfsError('LXCFS_DOUBLE_REPLY', `unique ${this.#unique.readBigUInt64LE(0)}`);
   }
 }

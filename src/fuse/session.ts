@@ -48,12 +48,22 @@ export interface SessionOptions {
   readonly negotiated?: InitOut;
   /** Called once when the kernel sends DESTROY (unmount). */
   readonly onDestroy?: () => void;
+  /** Called once INIT is negotiated and answered, with what a clone of the fd needs. */
+  readonly onInit?: (negotiated: InitOut) => void;
+  /**
+   * Where a request goes whose handler threw LXCFS_MAIN_THREAD (a worker thread's session):
+   * the raw request, to be answered exactly once by the main thread. Without it such a
+   * request is answered with the error, like any other.
+   */
+  readonly handOver?: (raw: Buffer) => void;
 }
 
 export class FuseSession {
   readonly #sink: ReplySink;
   readonly #logger: Logger;
   readonly #onDestroy: (() => void) | undefined;
+  readonly #onInit: ((negotiated: InitOut) => void) | undefined;
+  readonly #handOver: ((raw: Buffer) => void) | undefined;
   readonly #handlers: ReadonlyMap<number, Handler>;
   #negotiated: InitOut | undefined;
   #destroyed = false;
@@ -62,6 +72,8 @@ export class FuseSession {
     this.#sink = options.sink;
     this.#logger = options.logger;
     this.#onDestroy = options.onDestroy;
+    this.#onInit = options.onInit;
+    this.#handOver = options.handOver;
     this.#negotiated = options.negotiated;
     this.#handlers = handlersFor(options.operations);
   }
@@ -97,7 +109,12 @@ export class FuseSession {
     try {
       reply.ok(this.#dispatch(req));
     } catch (err) {
-      this.#fail(req, reply, err);
+      const handOver = this.#handOver;
+      if (handOver !== undefined && err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') {
+        this.#giveAway(req, reply, handOver, raw);
+      } else {
+        this.#fail(req, reply, err);
+      }
     } finally {
       if (!reply.sent) this.#fail(req, reply, new LxcfsError('LXCFS_NO_REPLY'));
     }
@@ -110,6 +127,14 @@ export class FuseSession {
     const handler = this.#handlers.get(req.opcode);
     if (handler === undefined) throw new LxcfsError('LXCFS_NOT_IMPLEMENTED', `opcode ${req.opcode}`);
     return handler(req);
+  }
+
+  #giveAway(req: RequestHeader, reply: Reply, to: (raw: Buffer) => void, raw: Buffer): void {
+    try {
+      reply.handOver(() => to(raw));
+    } catch (err) {
+      this.#fail(req, reply, err); // not handed over: answered here
+    }
   }
 
   #fail(req: RequestHeader | null, reply: Reply, err: unknown): void {
@@ -159,6 +184,8 @@ export class FuseSession {
       maxPages: MAX_WRITE / 4096,
     };
     this.#negotiated = negotiated;
+    // After this batch, so the INIT reply is written before anyone clones the connection.
+    if (this.#onInit !== undefined) queueMicrotask(() => this.#onInit?.(negotiated));
     this.#logger.info({ kernel: `${init.major}.${init.minor}`, minor: negotiated.minor, flags: negotiated.flags }, 'FUSE session initialised');
     return encodeInitOut(negotiated);
   }

@@ -1,7 +1,9 @@
 // Containers never see each other's values under concurrent load: requests arrive in
 // batches and one render serves every reader of the same container in a batch, so this
 // drives many readers of three containers at once through the real mount (default
-// --spin-us) — two host-namespace cgroups and one pid namespace — and checks every line.
+// --spin-us) — two host-namespace cgroups and one pid namespace — and checks every line,
+// with one serving thread and with two (a worker on a clone of the fd, the shared open-file
+// table, per-thread memos).
 import { join } from 'node:path';
 import t from 'tap';
 import { TestCgroups } from '../helpers/cgroups.js';
@@ -13,9 +15,9 @@ const MiB = 1024 * 1024;
 const READERS = 8;
 const READS = 120;
 
-t.test('24 concurrent readers in 3 containers each see only their own MemTotal', async (t) => {
+for (const threads of [1, 2]) t.test(`--threads ${threads}: 24 concurrent readers in 3 containers each see only their own MemTotal`, async (t) => {
   if (!requirePrivileges(t)) return;
-  const fs = await startLxcfsNode(t, []);
+  const fs = await startLxcfsNode(t, ['--threads', String(threads)]);
   const cgroups = new TestCgroups(t);
   const limits = { a: 200, b: 300, c: 400 };
   for (const [name, mib] of Object.entries(limits)) {

@@ -1,0 +1,117 @@
+// The serving threads beside the main one: each worker reads its own clone of the mount's
+// /dev/fuse fd (FUSE_DEV_IOC_CLONE) and answers what it reads, so rendering uses more than
+// one core. Open files live in the native table every thread shares (src/fuse/handles.ts).
+// The main thread owns each clone's fd — it opens it, answers the requests a worker hands
+// over (those needing the stateful services) on it, and closes it only once that worker has
+// exited, so a reply never goes to a closed or reused fd. A worker that dies is replaced
+// (at most RESTARTS_PER_MINUTE times a minute); the kernel fails the requests it held
+// (ECONNABORTED) when its fd closes.
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.js';
+import { FuseDevice } from '../fuse/device.js';
+import type { InitOut } from '../fuse/protocol.js';
+import type { NativeAddon } from '../native/addon.js';
+import { STOP, type WorkerData, type WorkerSettings } from './worker-data.js';
+
+const RESTARTS_PER_MINUTE = 5;
+const RESTART_DELAY_MS = 100;
+const STOP_GRACE_MS = 2000;
+/** Young generation per worker; requests make only short-lived garbage (see bin.ts). */
+const YOUNG_GENERATION_MB = 6;
+
+export interface PoolDeps {
+  readonly native: NativeAddon;
+  readonly logger: Logger;
+  /** The mount's own /dev/fuse fd and the device it was opened from. */
+  readonly fd: number;
+  readonly devicePath: string;
+  readonly tableId: number;
+  readonly settings: WorkerSettings;
+  /** Answers on the main thread a request a worker handed over; replies go to `sink`. */
+  answer(raw: Buffer, sink: FuseDevice, negotiated: InitOut): void;
+}
+
+interface Slot {
+  worker: Worker | null;
+  device: FuseDevice | null;
+}
+
+export class ServingPool {
+  readonly #deps: PoolDeps;
+  readonly #slots: Slot[];
+  readonly #restarts: number[] = [];
+  #negotiated: InitOut | undefined;
+  #stopped = false;
+
+  constructor(workers: number, deps: PoolDeps) {
+    this.#deps = deps;
+    this.#slots = Array.from({ length: workers }, () => ({ worker: null, device: null }));
+  }
+
+  /** Workers running now. */
+  get running(): number {
+    return this.#slots.filter((slot) => slot.worker !== null).length;
+  }
+
+  /** Starts every worker; call once INIT is negotiated (a clone must not read INIT). */
+  start(negotiated: InitOut): void {
+    if (this.#stopped || this.#negotiated !== undefined) return;
+    this.#negotiated = negotiated;
+    for (const slot of this.#slots) this.#spawn(slot);
+  }
+
+  /**
+   * Asks every worker to end; each clone's fd is closed once its worker has exited. A worker
+   * still there after STOP_GRACE_MS is terminated. Idempotent.
+   */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const slot of this.#slots) {
+      const worker = slot.worker;
+      if (worker === null) continue;
+      worker.postMessage(STOP);
+      setTimeout(() => { if (slot.worker === worker) void worker.terminate(); }, STOP_GRACE_MS).unref();
+    }
+  }
+
+  #spawn(slot: Slot): void {
+    const { native, logger, fd, devicePath, tableId, settings } = this.#deps;
+    const negotiated = this.#negotiated!;
+    let device: FuseDevice;
+    try {
+      device = new FuseDevice(native.cloneFuseDevice(fd, devicePath), native, logger);
+    } catch (err) {
+      logger.error({ err }, 'cannot clone the FUSE connection; serving on fewer threads');
+      return;
+    }
+    const workerData: WorkerData = { ...settings, fd: device.fd, tableId, negotiated };
+    const worker = new Worker(new URL('./serve-worker.js', import.meta.url), {
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    slot.worker = worker;
+    slot.device = device;
+    worker.on('message', (raw: Uint8Array) => this.#deps.answer(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), device, negotiated));
+    worker.on('error', (err) => logger.error({ err, threadId: worker.threadId }, 'serving thread failed'));
+    worker.once('exit', (code) => {
+      slot.worker = null;
+      slot.device = null;
+      device.close();
+      // 0: its connection ended (unmounted) and its loop ran dry; anything else is a death.
+      if (!this.#stopped && code !== 0) this.#replace(slot, code);
+    });
+  }
+
+  #replace(slot: Slot, code: number): void {
+    const now = Date.now();
+    while (this.#restarts.length > 0 && this.#restarts[0]! < now - 60_000) this.#restarts.shift();
+    if (this.#restarts.length >= RESTARTS_PER_MINUTE) {
+      this.#deps.logger.error({ code }, 'serving thread exited again; not replaced (the main thread still serves)');
+      return;
+    }
+    this.#restarts.push(now);
+    this.#deps.logger.warn({ code }, 'serving thread exited; replacing it');
+    setTimeout(() => { if (!this.#stopped) this.#spawn(slot); }, RESTART_DELAY_MS).unref();
+  }
+}

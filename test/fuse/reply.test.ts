@@ -83,3 +83,22 @@ t.test('the unique is the caller\'s 8 bytes, even when given a longer view', asy
   new Reply(raw.subarray(8, 16), sink).ok();
   t.equal(sink.take().unique, 0x0001020304050607n);
 });
+
+t.test('handOver: the one answer is given away; a throwing receiver gives nothing away', async (t) => {
+  const sink = new RecordingSink();
+  const failing = new Reply(UNIQUE, sink);
+  t.throws(() => failing.handOver(() => { throw new Error('port closed'); }), /port closed/);
+  t.equal(failing.sent, false, 'still unanswered: the session can answer it with an error');
+  failing.error(5);
+  t.equal(sink.sends.length, 1);
+
+  const reply = new Reply(UNIQUE, sink);
+  let given = 0;
+  reply.handOver(() => { given++; });
+  t.equal(given, 1);
+  t.equal(reply.sent, true);
+  t.throws(() => reply.ok(Buffer.from('x')), { code: 'LXCFS_DOUBLE_REPLY' });
+  t.throws(() => reply.handOver(() => { given++; }), { code: 'LXCFS_DOUBLE_REPLY' });
+  t.equal(given, 1, 'never handed over twice');
+  t.equal(sink.sends.length, 1, 'nothing written for the handed-over request');
+});

@@ -101,25 +101,9 @@ export class Daemon {
       mounted = true;
       const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
       filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native });
-      const mainFs = filesystem;
-      // The main thread's session for each worker's fd: it answers what that worker hands over.
-      const handedOver = new WeakMap<FuseDevice, FuseSession>();
-      const handOverSession = (sink: FuseDevice, negotiated: InitOut): FuseSession => {
-        let s = handedOver.get(sink);
-        if (s === undefined) handedOver.set(sink, s = new FuseSession({ sink, operations: mainFs, logger, negotiated }));
-        return s;
-      };
       // One batch: one render per file and container, one check per v1 cgroup directory.
       const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
-      pool = options.threads > 1 ? new ServingPool(options.threads - 1, {
-        native, logger, fd: device.fd, devicePath, tableId: filesystem.openTableId,
-        settings: {
-          procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
-          render: options.render, spinMicros: options.spinMicros, debug: options.debug,
-        },
-        answer: (raw, sink, negotiated) => inBatch(() => handOverSession(sink, negotiated).handle(raw)),
-      }) : undefined;
-      const threads = pool;
+      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch });
       const session = new FuseSession({ sink: device, operations: filesystem, logger, onInit: (negotiated) => threads?.start(negotiated) });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
@@ -172,6 +156,36 @@ export class Daemon {
       logger.warn({ err, mountpoint }, 'unmount failed');
     }
   }
+}
+
+interface PoolWiring {
+  readonly native: NativeAddon;
+  readonly logger: Logger;
+  readonly devicePath: string;
+  readonly device: FuseDevice;
+  /** The main thread's filesystem: it answers what workers hand over. */
+  readonly filesystem: ReadOnlyFilesystem;
+  readonly inBatch: (handle: () => void) => void;
+}
+
+/** The worker threads that serve beside the main one; none with --threads 1. */
+function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undefined {
+  if (options.threads <= 1) return undefined;
+  // The main thread's session for each worker's fd: it answers what that worker hands over.
+  const sessions = new WeakMap<FuseDevice, FuseSession>();
+  const sessionFor = (sink: FuseDevice, negotiated: InitOut): FuseSession => {
+    let session = sessions.get(sink);
+    if (session === undefined) sessions.set(sink, session = new FuseSession({ sink, operations: w.filesystem, logger: w.logger, negotiated }));
+    return session;
+  };
+  return new ServingPool(options.threads - 1, {
+    native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId,
+    settings: {
+      procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
+      render: options.render, spinMicros: options.spinMicros, debug: options.debug,
+    },
+    answer: (raw, sink, negotiated) => w.inBatch(() => sessionFor(sink, negotiated).handle(raw)),
+  });
 }
 
 export interface Content {

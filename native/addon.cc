@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cloneFuseDevice", Napi::Function::New(env, lxcfs::CloneFuseDevice, "cloneFuseDevice"));
   exports.Set("mount", Napi::Function::New(env, lxcfs::Mount, "mount"));
   exports.Set("umount", Napi::Function::New(env, lxcfs::Umount, "umount"));
+  exports.Set("inodeOf", Napi::Function::New(env, lxcfs::InodeOf, "inodeOf"));
   exports.Set("lockFile", Napi::Function::New(env, lxcfs::LockFile, "lockFile"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
   lxcfs::RegisterOpenTable(env, exports);

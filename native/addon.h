@@ -9,6 +9,7 @@ Napi::Value OpenFuseDevice(const Napi::CallbackInfo& info);
 Napi::Value CloneFuseDevice(const Napi::CallbackInfo& info);
 Napi::Value Mount(const Napi::CallbackInfo& info);
 Napi::Value Umount(const Napi::CallbackInfo& info);
+Napi::Value InodeOf(const Napi::CallbackInfo& info);
 Napi::Value LockFile(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
 void RegisterOpenTable(Napi::Env env, Napi::Object exports);

@@ -1,9 +1,12 @@
 // Thin wrappers of the syscalls Node lacks: open(/dev/fuse) non-blocking, a clone of a
-// /dev/fuse connection (FUSE_DEV_IOC_CLONE), mount(2), umount2(2) and flock(LOCK_EX|LOCK_NB). Each either succeeds or throws a system-style
+// /dev/fuse connection (FUSE_DEV_IOC_CLONE), mount(2), umount2(2), flock(LOCK_EX|LOCK_NB), and
+// an inode number from stat(2) — what fs.statSync gives at the price of a Stats object, which
+// the read path asks for once per cgroup directory per batch. Each either succeeds or throws a system-style
 // error (errors.h); no retries or decisions beyond EINTR.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sys/mount.h>
 
@@ -78,6 +81,16 @@ Napi::Value Umount(const Napi::CallbackInfo& info) {
   if (!ArgString(info, 0, "target", target) || !ArgInteger(info, 1, "flags", flags)) return env.Undefined();
   if (umount2(target.c_str(), static_cast<int>(flags)) != 0) ThrowErrno(env, errno, "umount2", &target);
   return env.Undefined();
+}
+
+// inodeOf(path) → st_ino, or undefined when stat(2) fails for any reason.
+Napi::Value InodeOf(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path;
+  if (!ArgString(info, 0, "path", path)) return env.Undefined();
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(st.st_ino));
 }
 
 Napi::Value LockFile(const Napi::CallbackInfo& info) {

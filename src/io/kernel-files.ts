@@ -12,6 +12,7 @@
 // wait for a disk, and a thread-pool hop costs more than the read (ARCHITECTURE).
 import { closeSync, constants, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { native } from '../native/addon.js';
 
 const CGROUP_SUPER_MAGIC = 0x27e0eb; // v1
 /** statfs f_type of the filesystems whose files the kernel regenerates on every read. */
@@ -210,7 +211,7 @@ export class KernelFiles {
 
 function inodeOf(path: string): number | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false })?.ino;
+    return native.inodeOf(path); // fs.statSync would make a Stats object per check
   } catch {
     return undefined; // ENOTDIR and the like: nothing to compare, so nothing is kept
   }

@@ -30,6 +30,8 @@ export interface NativeAddon extends OpenTableApi {
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   /** umount2(2) */
   umount(target: string, flags: number): void;
+  /** stat(2)'s st_ino of `path`; undefined when stat fails (no Stats object is made). */
+  inodeOf(path: string): number | undefined;
   /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
   lockFile(fd: number): boolean;
   /**
@@ -84,6 +86,7 @@ export const native: NativeAddon = Object.freeze({
     addon().mount(source, target, fstype, flags, data),
   umount: (target: string, flags: number) => addon().umount(target, flags),
   lockFile: (fd: number) => addon().lockFile(fd),
+  inodeOf: (path: string) => addon().inodeOf(path),
   createOpenTable: (fileInodes: readonly number[], openFlags: number) => addon().createOpenTable(fileInodes, openFlags),
   destroyOpenTable: (id: number) => addon().destroyOpenTable(id),
   openTableOpen: (id: number, node: number) => addon().openTableOpen(id, node),

@@ -345,3 +345,12 @@ t.test('cloneFuseDevice refuses what is not a FUSE connection', async (t) => {
   t.match(caught(() => native.cloneFuseDevice(fd, join(dir, 'missing'))), { code: 'ENOENT', syscall: 'open' });
   t.throws(() => native.cloneFuseDevice(-1), TypeError);
 });
+
+t.test('inodeOf: stat(2)\'s st_ino, undefined when stat fails', async (t) => {
+  const dir = t.testdir({ plain: 'x' });
+  t.equal(native.inodeOf(join(dir, 'plain')), Number(spawnSync('stat', ['-c', '%i', join(dir, 'plain')], { encoding: 'utf8' }).stdout.trim()));
+  t.equal(native.inodeOf('/proc'), 1, 'procfs root');
+  t.equal(native.inodeOf(join(dir, 'missing')), undefined);
+  t.equal(native.inodeOf(join(dir, 'plain', 'below')), undefined, 'ENOTDIR');
+  t.throws(() => native.inodeOf('/tmp\0x'), TypeError);
+});

@@ -33,19 +33,25 @@ bool OpenTable::SetSnapshot(uint64_t fh, Snapshot snapshot) {
   return true;
 }
 
-bool OpenTable::Get(uint64_t fh, Snapshot& out) {
+bool OpenTable::Find(uint64_t fh, Entry& out) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(fh);
   if (it == open_.end()) return false;
-  out = it->second.snapshot;
+  out = it->second;
+  return true;
+}
+
+bool OpenTable::Get(uint64_t fh, Snapshot& out) {
+  Entry entry;
+  if (!Find(fh, entry)) return false;
+  out = std::move(entry.snapshot);
   return true;
 }
 
 bool OpenTable::NodeOf(uint64_t fh, uint64_t& node) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = open_.find(fh);
-  if (it == open_.end()) return false;
-  node = it->second.node;
+  Entry entry;
+  if (!Find(fh, entry)) return false;
+  node = entry.node;
   return true;
 }
 

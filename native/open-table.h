@@ -46,9 +46,11 @@ class OpenTable {
 
  private:
   struct Entry {
-    uint64_t node;
+    uint64_t node = 0;
     Snapshot snapshot;
   };
+  // Copies fh's entry (the snapshot by reference count) under the lock.
+  bool Find(uint64_t fh, Entry& out);
   const std::unordered_set<uint64_t> files_;
   const uint32_t open_flags_;
   std::mutex mu_;

@@ -9,13 +9,15 @@ import {
   DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, DEFAULT_THREADS, MAX_SPIN_MICROS, MAX_THREADS,
   type DaemonOptions,
 } from './config.js';
+import { parseListenAddress, type HttpEndpoint, type ListenAddress } from './agent/http-server.js';
 import { LxcfsError } from './errors.js';
 import { REGISTRY } from './files/registry.js';
-import { createLogger } from './log.js';
+import { createLogger, rateLimited, type Logger } from './log.js';
+import type { Daemon } from './daemon.js';
 import { splitOptions } from './mount-options.js';
 
 export type Command =
-  | { readonly kind: 'run'; readonly options: DaemonOptions }
+  | { readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -36,6 +38,7 @@ const FLAGS = {
   'cgroup-root': { type: 'string' },
   'spin-us': { type: 'string' },
   threads: { type: 'string' },
+  http: { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -66,6 +69,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       spinMicros: spinMicros(values['spin-us']),
       threads: threads(values.threads),
     },
+    http: values.http === undefined ? null : parseListenAddress(values.http),
   };
 }
 
@@ -99,6 +103,8 @@ Options (lxcfs-compatible):
   -p, --pidfile FILE       pidfile, locked while running (default ${DEFAULT_PIDFILE})
   -o OPT[,OPT...]          extra mount options (allow_other, direct_io, nonempty and
                            entry/attr timeouts are set by lxcfs-node and ignored)
+      --http [HOST:]PORT   serve /metrics, /readyz and /livez over HTTP (host default
+                           127.0.0.1; 0.0.0.0 for a pod's probes and Prometheus)
   -v, --version            print the version
   -h, --help               print this help
 Tuning:
@@ -125,29 +131,50 @@ async function serve(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv);
   if (command.kind === 'help') { process.stdout.write(usage()); return 0; }
   if (command.kind === 'version') { process.stdout.write(`${version()}\n`); return 0; }
-  const logger = createLogger(command.options.debug);
+  const logger = rateLimited(createLogger(command.options.debug));
   // Loaded here, not at the top, so --help and --version work before the native build.
   const { native } = await import('./native/addon.js');
   const { Daemon } = await import('./daemon.js');
   const daemon = Daemon.start(command.options, { native, logger });
+  let http: HttpEndpoint | null = null;
+  try {
+    if (command.http !== null) http = await serveHttp(command.http, daemon, command.options, logger);
+  } catch (err) {
+    daemon.stop();
+    throw err;
+  }
   // Every request is answered inside FuseSession.handle, which never throws; anything
   // that still escapes is logged and the daemon keeps serving: unmounting would break
   // /proc in every container that bind-mounts our files.
   process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still serving'));
   return await new Promise<number>((resolveExit) => {
+    const end = () => {
+      daemon.stop();
+      void (http?.close() ?? Promise.resolve()).then(() => resolveExit(0));
+    };
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');
-      daemon.stop();
-      resolveExit(0);
+      end();
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     void daemon.closed.then((errno) => {
       if (errno === 0) return; // our own stop()
       logger.info({ errno }, 'the kernel ended the FUSE connection (unmounted)');
-      daemon.stop();
-      resolveExit(0);
+      end();
     });
   });
+}
+
+async function serveHttp(listen: ListenAddress, daemon: Daemon, options: DaemonOptions, logger: Logger): Promise<HttpEndpoint> {
+  const { startHttpServer } = await import('./agent/http-server.js');
+  const { createMetrics } = await import('./agent/metrics.js');
+  const { readinessCheck } = await import('./agent/health.js');
+  const isMounted = () => daemon.isMounted();
+  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: version(), layout: daemon.layout, threads: options.threads });
+  const readiness = readinessCheck({ mountpoint: daemon.mountpoint, isMounted });
+  const endpoint = await startHttpServer(listen, { metrics, readiness, logger });
+  logger.info({ address: endpoint.address }, 'serving http');
+  return endpoint;
 }
 
 function describe(err: unknown): string {

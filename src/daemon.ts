@@ -5,6 +5,7 @@
 // has it. Fatal start-up problems are LxcfsErrors with stable codes.
 import { existsSync } from 'node:fs';
 import type { DaemonOptions, Roots } from './config.js';
+import { ReadStats } from './agent/read-stats.js';
 import { InitResolver } from './caller/init-resolver.js';
 import { CallerCgroups } from './caller/cgroups.js';
 import { detectLayout } from './cgroup/layout.js';
@@ -50,6 +51,8 @@ interface Running {
   /** Settles `closed`; the kernel calls it through the device, stop() with 0. */
   readonly endConnection: (errno: number) => void;
   readonly sampler: LoadavgSampler | null;
+  readonly stats: ReadStats;
+  readonly layout: CgroupLayout;
 }
 
 export class Daemon {
@@ -72,6 +75,29 @@ export class Daemon {
     return this.#run.mountpoint;
   }
 
+  /** Read counters of every serving thread, for /metrics. */
+  get stats(): ReadStats {
+    return this.#run.stats;
+  }
+
+  get layout(): CgroupLayout {
+    return this.#run.layout;
+  }
+
+  /**
+   * Our mount is still the top one at the mountpoint and the kernel has not ended the
+   * connection. Reads only /proc/self/mountinfo — never the mount itself.
+   */
+  isMounted(): boolean {
+    if (this.#stopped || this.#connectionEnded) return false;
+    try {
+      const top = topMountAt(readOwnMountinfo(), this.#run.mountpoint);
+      return top !== undefined && top.mountId === this.#run.mountId;
+    } catch {
+      return false;
+    }
+  }
+
   /** Resolves when the connection ends: with the kernel's errno (ENODEV after an external unmount), or 0 after stop(). */
   get closed(): Promise<number> {
     return this.#closed;
@@ -82,7 +108,8 @@ export class Daemon {
     if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
-    const { renderer, layout, sampler } = buildRenderer(options, logger);
+    const stats = ReadStats.create(options.threads);
+    const { renderer, layout, sampler } = buildRenderer(options, logger, 'main', stats);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
     const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
@@ -103,14 +130,14 @@ export class Daemon {
       filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native });
       // One batch: one render per file and container, one check per v1 cgroup directory.
       const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
-      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch });
+      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch, stats: stats.buffer });
       const session = new FuseSession({ sink: device, operations: filesystem, logger, onInit: (negotiated) => threads?.start(negotiated) });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
       device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
       sampler?.start();
       logger.info({ mountpoint, mountId, layout, files: REGISTRY.length, threads: options.threads }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, pool, endConnection, sampler }, deps, closed);
+      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, pool, endConnection, sampler, stats, layout }, deps, closed);
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
       pool?.stop();
@@ -166,6 +193,7 @@ interface PoolWiring {
   /** The main thread's filesystem: it answers what workers hand over. */
   readonly filesystem: ReadOnlyFilesystem;
   readonly inBatch: (handle: () => void) => void;
+  readonly stats: SharedArrayBuffer;
 }
 
 /** The worker threads that serve beside the main one; none with --threads 1. */
@@ -179,7 +207,7 @@ function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undef
     return session;
   };
   return new ServingPool(options.threads - 1, {
-    native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId,
+    native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId, stats: w.stats,
     settings: {
       procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
       render: options.render, spinMicros: options.spinMicros, debug: options.debug,
@@ -203,18 +231,20 @@ export type RendererThread = 'main' | 'worker';
  * files wired into a FileRenderer. Everything that reads the roots happens here, before
  * anything is mounted, so bad roots fail start-up cleanly.
  */
-export function buildRenderer(options: Roots & { readonly render: RenderOptions }, logger: Logger, thread: RendererThread = 'main'): Content {
+export function buildRenderer(
+  options: Roots & { readonly render: RenderOptions }, logger: Logger, thread: RendererThread = 'main', stats?: ReadStats,
+): Content {
   try {
     const layout = detectLayout(options.cgroupRoot);
     const hostFile = hostFileReader(options);
-    const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot }), layout);
+    const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot, onResolve: stats === undefined ? undefined : (result) => stats.caller(result) }), layout);
     const reader = cgroupReaderFor(layout);
     const sampler = thread === 'main' && options.render.loadavg
       ? new LoadavgSampler({ cgroups: reader, procRoot: options.procRoot, onError: (err) => logger.error({ err }, 'loadavg tick failed') })
       : null;
     const services: Services = thread === 'main' ? { cpuView: new CpuView(), loadavg: sampler } : mainThreadServices(options.render);
     const contextFor = contextFactory({ options: options.render, caller, reader, services, hostFile });
-    return { renderer: new FileRenderer({ contextFor, hostFile, logger }), layout: layout.kind, sampler };
+    return { renderer: new FileRenderer({ contextFor, hostFile, logger, stats }), layout: layout.kind, sampler };
   } catch (err) {
     if (err instanceof LxcfsError) throw err;
     throw new LxcfsError('LXCFS_HOST_UNREADABLE', (err as Error).message, { cause: err });

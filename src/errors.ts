@@ -16,6 +16,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_MOUNTPOINT_NOT_EMPTY: { errno: E.ENOTEMPTY, message: 'mountpoint is a non-empty directory' },
   LXCFS_MOUNT_FAILED: { errno: E.EIO, message: 'mount(2) failed' },
   LXCFS_PIDFILE_LOCKED: { errno: E.EAGAIN, message: 'another instance holds the pidfile' },
+  LXCFS_HTTP_LISTEN: { errno: E.EADDRINUSE, message: 'the --http address cannot be listened on' },
   // serving a request (never fatal; reads fall back to the host file)
   LXCFS_CALLER_GONE: { errno: E.ESRCH, message: 'the calling process no longer exists' },
   LXCFS_CALLER_INVISIBLE: { errno: E.ESRCH, message: 'the caller is outside the daemon\'s pid namespace' },

@@ -26,7 +26,7 @@ function run(argv: string[]) {
 }
 
 t.test('defaults: /var/lib/lxcfs, /run/lxcfs-node.pid, swap on', async (t) => {
-  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS });
+  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null });
 });
 
 t.test('a mountpoint argument', async (t) => {
@@ -164,6 +164,21 @@ t.test('--threads: 1 to 64 serving threads, default one per two CPUs, 1 to 4', a
     t.throws(() => parseCommandLine(['--threads', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
   }
   t.match(usage(), /--threads N/);
+});
+
+t.test('--http [HOST:]PORT: off by default, loopback unless a host is given', async (t) => {
+  const http = (argv: string[]) => {
+    const command = parseCommandLine(argv);
+    return command.kind === 'run' ? command.http : undefined;
+  };
+  t.equal(http([]), null);
+  t.same(http(['--http', '9558']), { host: '127.0.0.1', port: 9558 });
+  t.same(http(['--http', '0.0.0.0:9558']), { host: '0.0.0.0', port: 9558 });
+  t.same(http(['--http=[::1]:80']), { host: '::1', port: 80 });
+  for (const bad of ['', 'x', '65536', 'host:', ':80', '1.2.3.4:-1', '::1:80']) {
+    t.throws(() => parseCommandLine(['--http', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
+  }
+  t.match(usage(), /--http \[HOST:\]PORT/);
 });
 
 t.test('usage() lists every registry file with its summary', async (t) => {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import type { Logger as PinoLogger } from 'pino';
-import { createLogger, silentLogger } from '../src/log.js';
+import { createLogger, rateLimited, silentLogger, type Logger } from '../src/log.js';
 
 const LOG_MODULE = new URL('../src/log.ts', import.meta.url).href;
 
@@ -63,4 +63,54 @@ t.test('silentLogger: frozen no-ops that accept (fields, message)', async (t) =>
     t.same(fields, { level, nested: { a: 1 } }, `${level} leaves its fields alone`);
   }
   t.throws(() => { (silentLogger as { info: unknown }).info = () => {}; }, TypeError, 'cannot be replaced');
+});
+
+/** A Logger that remembers every call. */
+function recorder(): Logger & { calls: [string, object, string][] } {
+  const calls: [string, object, string][] = [];
+  const at = (level: string) => (fields: object, message: string) => { calls.push([level, fields, message]); };
+  return { calls, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+t.test('rateLimited: one warning or error per class per interval, then how many were suppressed', async (t) => {
+  const inner = recorder();
+  let clock = 1000;
+  const log = rateLimited(inner, { intervalMs: 60_000, now: () => clock });
+  const gone = Object.assign(new Error('read failed'), { code: 'ENOENT' });
+  for (let i = 0; i < 100; i++) log.error({ err: gone, file: 'proc/meminfo' }, 'renderer failed; served host file');
+  log.error({ err: new TypeError('x') }, 'renderer failed; served host file'); // another class: another code
+  log.warn({ reason: 'LXCFS_CALLER_GONE' }, 'renderer failed; served host file'); // another level
+  log.error({ err: gone }, 'http handler failed'); // another message
+  t.equal(inner.calls.length, 4, 'one line per class');
+  clock += 59_999;
+  log.error({ err: gone }, 'renderer failed; served host file');
+  t.equal(inner.calls.length, 4, 'still within the interval');
+  clock += 1;
+  log.error({ err: gone, file: 'proc/stat' }, 'renderer failed; served host file');
+  t.equal(inner.calls.length, 5);
+  t.match(inner.calls[4], ['error', { file: 'proc/stat', suppressed: 100 }, 'renderer failed; served host file'], '99 + 1 suppressed');
+  clock += 60_000;
+  log.error({ err: gone }, 'renderer failed; served host file');
+  t.notOk('suppressed' in inner.calls[5]![1], 'nothing suppressed since the last line');
+});
+
+t.test('rateLimited: lifecycle (info) and debug lines always pass', async (t) => {
+  const inner = recorder();
+  const log = rateLimited(inner, { now: () => 0 });
+  for (let i = 0; i < 3; i++) {
+    log.info({ signal: 'SIGTERM' }, 'stopping');
+    log.debug({ unique: i }, 'request');
+  }
+  t.equal(inner.calls.length, 6);
+});
+
+t.test('rateLimited: the classes it remembers are bounded', async (t) => {
+  const inner = recorder();
+  const log = rateLimited(inner, { now: () => 0 });
+  for (let i = 0; i < 5000; i++) log.warn({ reason: `R${i}` }, 'odd');
+  t.equal(inner.calls.length, 5000, 'every new class logs');
+  log.warn({ reason: 'R0' }, 'odd');
+  t.equal(inner.calls.length, 5001, 'the oldest were forgotten, so R0 logs again');
+  log.warn({ reason: 'R4999' }, 'odd');
+  t.equal(inner.calls.length, 5001, 'a recent class is still limited');
 });

@@ -7,6 +7,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { withoutTrailingSlash } from '../cgroup/cgroup-path.js';
 import { LxcfsError, isGone } from '../errors.js';
 import { readKernelFile } from '../io/kernel-files.js';
+import type { CallerResult } from '../agent/read-stats.js';
 import { readProcText } from './proc-read.js';
 import { startTimeOf } from './proc-stat.js';
 import { parseNsPid, parsePpid, parseTgid } from './proc-status.js';
@@ -15,6 +16,8 @@ export interface InitResolverOptions {
   procRoot: string;
   /** cap on cached namespaces */
   maxEntries?: number;
+  /** Told how each caller was resolved (for /metrics); called on the serving thread, must not throw. */
+  onResolve?: (result: CallerResult) => void;
 }
 
 interface CachedInit {
@@ -30,6 +33,7 @@ export class InitResolver {
   readonly #proc: string;
   readonly #max: number;
   readonly #selfNs: string;
+  readonly #onResolve: NonNullable<InitResolverOptions['onResolve']>;
   /** Map iteration order is insertion order: re-inserting on a hit makes the first key the LRU. */
   readonly #cache = new Map<string, CachedInit>();
 
@@ -39,6 +43,7 @@ export class InitResolver {
       throw new LxcfsError('LXCFS_USAGE', `maxEntries must be a positive integer, got ${max}`);
     }
     this.#max = max;
+    this.#onResolve = opts.onResolve ?? (() => {});
     this.#proc = withoutTrailingSlash(opts.procRoot);
     // Taken once: the daemon never changes pid namespace, and a failure here is a setup error.
     this.#selfNs = readlinkSync(`${this.#proc}/self/ns/pid`);
@@ -58,7 +63,10 @@ export class InitResolver {
       throw new LxcfsError('LXCFS_CALLER_INVISIBLE', `pid ${pid}`);
     }
     const ns = this.#callerNs(pid);
-    if (ns === this.#selfNs) return { initPid: pid, ownNamespace: true };
+    if (ns === this.#selfNs) {
+      this.#onResolve('own_namespace');
+      return { initPid: pid, ownNamespace: true };
+    }
     return { initPid: this.#initIn(ns, pid), ownNamespace: false };
   }
 
@@ -68,9 +76,11 @@ export class InitResolver {
       this.#cache.delete(ns);
       if (this.#stillInit(hit, ns)) {
         this.#cache.set(ns, hit);
+        this.#onResolve('cache_hit');
         return hit.initPid;
       }
     }
+    this.#onResolve('cache_miss');
     const initPid = this.#walkToInit(pid, ns) ?? this.#scanForInit(ns);
     if (initPid === null) {
       // Nobody is pid 1 there any more: the init exited and the namespace is being torn down.

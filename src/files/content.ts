@@ -6,6 +6,8 @@
 // are rendered once: every request of a batch had arrived before the batch began, so
 // content made during it is as current for each of them as content made just for it —
 // never content made before a request arrived, which could miss a limit just changed.
+import { performance } from 'node:perf_hooks';
+import type { ReadStats } from '../agent/read-stats.js';
 import { LxcfsError } from '../errors.js';
 import type { ContentSource } from '../fuse/filesystem.js';
 import type { Logger } from '../log.js';
@@ -15,6 +17,8 @@ export interface ContentDeps {
   contextFor(pid: number): GatherContext;
   hostFile(file: HostPath): string;
   readonly logger: Logger;
+  /** Where reads are counted for /metrics (this thread's slot); none in unit tests. */
+  readonly stats?: ReadStats;
 }
 
 export class FileRenderer implements ContentSource {
@@ -42,6 +46,8 @@ export class FileRenderer implements ContentSource {
   }
 
   render(file: VirtualFile, pid: number): Buffer {
+    const stats = this.#deps.stats;
+    const started = stats === undefined ? 0 : performance.now();
     let key: string | undefined;
     let text: string;
     try {
@@ -50,22 +56,30 @@ export class FileRenderer implements ContentSource {
       const done = key === undefined ? undefined : this.#memo?.get(key);
       if (done !== undefined) {
         this.coalesced++;
+        stats?.read(file, 'coalesced', 0);
         return done;
       }
       text = file.render(file.gather(ctx));
       if (text.length === 0) throw new LxcfsError('LXCFS_INTERNAL', `${file.path} rendered nothing`);
     } catch (err) {
-      // Not a failure: a worker thread hands this request to the main thread (src/workers/).
+      // Not a failure: a worker thread hands this request to the main thread (src/workers/),
+      // which counts it when it renders it.
       if (err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') throw err;
-      this.#countFallback(file, pid, err);
-      return Buffer.from(this.#deps.hostFile(file.host), 'utf8'); // a fallback is never shared
+      const reason = this.#countFallback(file, pid, err);
+      const host = Buffer.from(this.#deps.hostFile(file.host), 'utf8'); // a fallback is never shared
+      if (stats !== undefined) {
+        stats.fallback(file, reason);
+        stats.read(file, 'fallback', (performance.now() - started) / 1000);
+      }
+      return host;
     }
     const content = Buffer.from(text, 'utf8');
     if (key !== undefined) this.#memo?.set(key, content);
+    stats?.read(file, 'rendered', (performance.now() - started) / 1000);
     return content;
   }
 
-  #countFallback(file: VirtualFile, pid: number, err: unknown): void {
+  #countFallback(file: VirtualFile, pid: number, err: unknown): string {
     const reason = err instanceof LxcfsError ? err.code : 'LXCFS_INTERNAL';
     this.fallbacks.set(reason, (this.fallbacks.get(reason) ?? 0) + 1);
     // Typed errors are expected (callers exit, cgroups vanish); anything else is a bug.
@@ -74,6 +88,7 @@ export class FileRenderer implements ContentSource {
     } else {
       this.#deps.logger.error({ file: file.path, pid, err }, 'renderer failed; served host file');
     }
+    return reason;
   }
 }
 

@@ -27,11 +27,14 @@ export interface PoolDeps {
   readonly devicePath: string;
   readonly tableId: number;
   readonly settings: WorkerSettings;
+  /** Read counters shared by every thread; worker i (a replacement too) writes slot i + 1. */
+  readonly stats: SharedArrayBuffer;
   /** Answers on the main thread a request a worker handed over; replies go to `sink`. */
   answer(raw: Buffer, sink: FuseDevice, negotiated: InitOut): void;
 }
 
 interface Slot {
+  readonly index: number;
   worker: Worker | null;
   device: FuseDevice | null;
 }
@@ -45,7 +48,7 @@ export class ServingPool {
 
   constructor(workers: number, deps: PoolDeps) {
     this.#deps = deps;
-    this.#slots = Array.from({ length: workers }, () => ({ worker: null, device: null }));
+    this.#slots = Array.from({ length: workers }, (_, index) => ({ index, worker: null, device: null }));
   }
 
   /** Workers running now. */
@@ -76,7 +79,7 @@ export class ServingPool {
   }
 
   #spawn(slot: Slot): void {
-    const { native, logger, fd, devicePath, tableId, settings } = this.#deps;
+    const { native, logger, fd, devicePath, tableId, settings, stats } = this.#deps;
     const negotiated = this.#negotiated!;
     let device: FuseDevice;
     try {
@@ -85,7 +88,7 @@ export class ServingPool {
       logger.error({ err }, 'cannot clone the FUSE connection; serving on fewer threads');
       return;
     }
-    const workerData: WorkerData = { ...settings, fd: device.fd, tableId, negotiated };
+    const workerData: WorkerData = { ...settings, fd: device.fd, tableId, negotiated, stats, statsSlot: slot.index + 1 };
     const worker = new Worker(new URL('./serve-worker.js', import.meta.url), {
       workerData,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

@@ -5,23 +5,24 @@
 // main thread, which answers it on this worker's fd. The fd is never closed here. The
 // thread ends when the main thread posts STOP or the connection ends.
 import { parentPort, workerData } from 'node:worker_threads';
+import { ReadStats } from '../agent/read-stats.js';
 import { buildRenderer } from '../daemon.js';
 import { REGISTRY } from '../files/registry.js';
 import { FuseDevice } from '../fuse/device.js';
 import { ReadOnlyFilesystem } from '../fuse/filesystem.js';
 import { FuseSession } from '../fuse/session.js';
 import { kernelFiles } from '../io/kernel-files.js';
-import { createLogger } from '../log.js';
+import { createLogger, rateLimited } from '../log.js';
 import { native } from '../native/addon.js';
 import { STOP, type WorkerData } from './worker-data.js';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
-const logger = createLogger(data.debug);
+const logger = rateLimited(createLogger(data.debug));
 // As on the main thread (cli.ts): one request never stops the others.
 process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception in a serving thread; still serving'));
 
-const { renderer } = buildRenderer(data, logger, 'worker');
+const { renderer } = buildRenderer(data, logger, 'worker', ReadStats.attach(data.stats, data.statsSlot));
 const filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native, tableId: data.tableId });
 const device = new FuseDevice(data.fd, native, logger);
 const session = new FuseSession({

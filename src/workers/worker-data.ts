@@ -20,4 +20,7 @@ export interface WorkerData extends WorkerSettings {
   readonly tableId: number;
   /** INIT as the main thread negotiated it. */
   readonly negotiated: InitOut;
+  /** The daemon's read counters (src/agent/read-stats.ts) and the slot this worker writes. */
+  readonly stats: SharedArrayBuffer;
+  readonly statsSlot: number;
 }

@@ -80,6 +80,18 @@ t.test('caller in the daemon\'s pid namespace is its own answer', async (t) => {
   t.equal(r.size, 0, 'the daemon\'s namespace is never cached');
 });
 
+t.test('onResolve: own namespace, cache miss, validated hit, and a miss after pid reuse', async (t) => {
+  const root = fakeProc(t, BASE);
+  const seen: string[] = [];
+  const r = new InitResolver({ procRoot: root, onResolve: (result) => seen.push(result) });
+  r.initOf(70);
+  r.initOf(102);
+  r.initOf(101);
+  writeProc(root, { ...INIT_X, start: 987654 }); // init 100 replaced: the entry no longer validates
+  r.initOf(101);
+  t.same(seen, ['own_namespace', 'cache_miss', 'cache_hit', 'cache_miss']);
+});
+
 t.test('caller is the init', async (t) => {
   const r = new InitResolver({ procRoot: fakeProc(t, BASE) });
   t.equal(r.initOf(100), 100);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { ReadStats } from '../../src/agent/read-stats.js';
 import { LxcfsError } from '../../src/errors.js';
 import { FileRenderer } from '../../src/files/content.js';
 import { hostFileReader } from '../../src/files/host-files.js';
@@ -181,4 +182,24 @@ t.test('batch() restores the outer state even when the batch throws', async (t) 
   const file = virtualFile(() => ++renders, (n) => `${String(n)}\n`);
   t.throws(() => content.batch(() => { content.render(file, 1); throw new Error('boom'); }), /boom/);
   t.equal(content.render(file, 2).toString(), '2\n', 'no memo left behind');
+});
+
+// ---- stats: what /metrics counts -------------------------------------------------------
+
+t.test('stats: each read at offset 0 counted by outcome, timed unless coalesced; fallbacks by reason', async (t) => {
+  const stats = ReadStats.create(1);
+  const logger = new RecordingLogger();
+  const content = new FileRenderer({ contextFor: keyedContext, logger, hostFile: () => HOST_MEMINFO, stats });
+  let fail = false;
+  const file = virtualFile(() => { if (fail) throw new LxcfsError('LXCFS_CGROUP_UNREADABLE', 'gone'); return 1; }, () => 'x\n');
+  content.batch(() => [1, 2, 3].forEach((pid) => content.render(file, pid)));
+  fail = true;
+  content.render(file, 1);
+  const handOver = virtualFile(() => { throw new LxcfsError('LXCFS_MAIN_THREAD'); }, () => 'never');
+  t.throws(() => content.render(handOver, 1), { code: 'LXCFS_MAIN_THREAD' });
+  const meminfo = stats.totals().files.find((f) => f.path === 'proc/meminfo')!;
+  t.same(meminfo.outcomes, { rendered: 2, coalesced: 1, fallback: 1 }, 'a hand-over is counted where it is answered, not here');
+  t.same([...meminfo.fallbacks], [['LXCFS_CGROUP_UNREADABLE', 1]]);
+  t.equal(meminfo.buckets.at(-1), 3, 'rendered and fallback reads are timed');
+  t.ok(meminfo.seconds > 0 && meminfo.seconds < 1);
 });

@@ -9,6 +9,7 @@ import { fstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ReadStats } from '../../src/agent/read-stats.js';
 import { REGISTRY } from '../../src/files/registry.js';
 import { FuseDevice } from '../../src/fuse/device.js';
 import { ReadOnlyFilesystem } from '../../src/fuse/filesystem.js';
@@ -26,6 +27,8 @@ interface Served {
   readonly pool: ServingPool;
   /** Devices the main thread answered handed-over requests on. */
   readonly handedOver: FuseDevice[];
+  /** Slot 0 is this (main) thread's; the worker writes slot 1. */
+  readonly stats: ReadStats;
 }
 
 async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true }): Promise<Served> {
@@ -33,8 +36,9 @@ async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true })
   const mainFs = new ReadOnlyFilesystem(REGISTRY, { render: (file) => Buffer.from(`main:${file.path}\n`) });
   const device = new FuseDevice(native.openFuseDevice(), native, silentLogger);
   const handedOver: FuseDevice[] = [];
+  const stats = ReadStats.create(2);
   const pool = new ServingPool(1, {
-    native, logger: silentLogger, fd: device.fd, devicePath: '/dev/fuse', tableId: mainFs.openTableId,
+    native, logger: silentLogger, fd: device.fd, devicePath: '/dev/fuse', tableId: mainFs.openTableId, stats: stats.buffer,
     settings: { procRoot: '/proc', sysRoot: '/sys', cgroupRoot: '/sys/fs/cgroup', render, spinMicros: 0, debug: false },
     answer: (raw, sink, negotiated) => {
       handedOver.push(sink);
@@ -67,7 +71,7 @@ async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true })
   });
   device.start((batch) => session.handleAll(batch), () => {}, 0, mainFs.openTableId);
   await ready;
-  return { dir, pool, handedOver };
+  return { dir, pool, handedOver, stats };
 }
 
 async function cat(path: string): Promise<string> {
@@ -82,6 +86,8 @@ t.test('a worker serves the mount: it renders, and hands over what needs main-th
   const reads = await Promise.all(Array.from({ length: 8 }, () => cat(join(s.dir, 'proc/meminfo'))));
   for (const text of reads) t.match(text, /^MemTotal: +\d+ kB\nMemFree:/, 'meminfo rendered by the worker');
   t.equal(s.handedOver.length, 0, 'meminfo needs no main-thread state');
+  const meminfo = s.stats.totals().files.find((f) => f.path === 'proc/meminfo')!;
+  t.equal(meminfo.outcomes.rendered + meminfo.outcomes.coalesced, 8, 'the worker counts its reads in the shared stats');
   t.equal(await cat(join(s.dir, 'proc/loadavg')), 'main:proc/loadavg\n', '-l loadavg: answered by the main thread');
   t.equal(await cat(join(s.dir, 'proc/stat')), 'main:proc/stat\n', '--enable-cfs stat (cpu view): answered by the main thread');
   t.equal(s.handedOver.length, 2);

@@ -90,6 +90,7 @@ function threads(value: string | undefined): number {
 export function usage(): string {
   const files = REGISTRY.map((f) => `  ${f.path.padEnd(32)}${f.summary}`).join('\n');
   return `Usage: lxcfs-node [options] [mountpoint]      (default mountpoint ${DEFAULT_MOUNTPOINT})
+       lxcfs-node mutate [--patch] < review.json  (the injector's answer to an AdmissionReview)
 
 Serves container-aware /proc files computed from the cgroup of the process reading them.
 
@@ -182,10 +183,22 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Commands beside the daemon, by their first word (a mountpoint spelled like one needs a
+ * slash: `./mutate`). Each is loaded only when asked for, and returns its exit status.
+ */
+const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  mutate: async (argv) => {
+    const { mutateCommand } = await import('./injector/mutate-command.js');
+    return mutateCommand(argv, { stdin: process.stdin, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+  },
+};
+
 /** The whole command: sets process.exitCode; start-up errors become one line on stderr. */
 export async function run(argv: readonly string[]): Promise<void> {
   try {
-    process.exitCode = await serve(argv);
+    const subcommand = SUBCOMMANDS[argv[0] ?? ''];
+    process.exitCode = subcommand === undefined ? await serve(argv) : await subcommand(argv.slice(1));
   } catch (err) {
     process.stderr.write(`lxcfs-node: ${describe(err)}\n`);
     process.exitCode = 1;

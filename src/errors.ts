@@ -17,6 +17,8 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_MOUNT_FAILED: { errno: E.EIO, message: 'mount(2) failed' },
   LXCFS_PIDFILE_LOCKED: { errno: E.EAGAIN, message: 'another instance holds the pidfile' },
   LXCFS_HTTP_LISTEN: { errno: E.EADDRINUSE, message: 'the --http address cannot be listened on' },
+  // the injector (an admission request it cannot read is answered 400, never a crash)
+  LXCFS_ADMISSION_INVALID: { errno: E.EINVAL, message: 'not a valid AdmissionReview' },
   // serving a request (never fatal; reads fall back to the host file)
   LXCFS_CALLER_GONE: { errno: E.ESRCH, message: 'the calling process no longer exists' },
   LXCFS_CALLER_INVISIBLE: { errno: E.ESRCH, message: 'the caller is outside the daemon\'s pid namespace' },

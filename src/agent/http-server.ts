@@ -17,11 +17,11 @@ export interface ListenAddress {
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 /** `PORT`, `HOST:PORT` or `[IPV6]:PORT`; port 0 picks a free one (tests). */
-export function parseListenAddress(value: string): ListenAddress {
+export function parseListenAddress(value: string, flag = '--http'): ListenAddress {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]\s]+):)?(\d{1,5})$/.exec(value);
   const port = match === null ? NaN : Number(match[3]);
   if (match === null || port > 65535) {
-    throw new LxcfsError('LXCFS_USAGE', `--http takes [HOST:]PORT (port 0-65535), got ${JSON.stringify(value)}`);
+    throw new LxcfsError('LXCFS_USAGE', `${flag} takes [HOST:]PORT (port 0-65535), got ${JSON.stringify(value)}`);
   }
   return { host: match[1] ?? match[2] ?? DEFAULT_HTTP_HOST, port };
 }
@@ -50,7 +50,16 @@ export async function startHttpServer(listen: ListenAddress, deps: HttpDeps): Pr
     '/livez': async (res) => reply(res, 200, TEXT, 'ok\n'),
   };
   const server = createServer((req, res) => void handle(routes, req, res, deps.logger));
-  // Scrapers and probes keep connections alive; never let one hold the daemon's stop.
+  const address = await listenOn(server, listen, deps.logger);
+  return { address, close: () => closeServer(server) };
+}
+
+/**
+ * Bounded timeouts, then listen; a failure to listen is LXCFS_HTTP_LISTEN, later server
+ * errors are logged. Returns where it listens (the real port when 0 was asked for).
+ */
+export async function listenOn(server: Server, listen: ListenAddress, logger: Logger): Promise<ListenAddress> {
+  // Scrapers and probes keep connections alive; never let one hold a stop.
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 10_000;
@@ -58,12 +67,12 @@ export async function startHttpServer(listen: ListenAddress, deps: HttpDeps): Pr
     server.once('error', (err) => reject(new LxcfsError('LXCFS_HTTP_LISTEN', `${listen.host}:${listen.port}: ${err.message}`, { cause: err })));
     server.listen(listen.port, listen.host, () => resolve());
   });
-  server.on('error', (err) => deps.logger.error({ err }, 'http server error'));
+  server.on('error', (err) => logger.error({ err }, 'http server error'));
   const bound = server.address() as AddressInfo;
-  return { address: { host: bound.address, port: bound.port }, close: () => closeServer(server) };
+  return { host: bound.address, port: bound.port };
 }
 
-const TEXT = 'text/plain; charset=utf-8';
+export const TEXT = 'text/plain; charset=utf-8';
 
 async function handle(routes: Record<string, Route>, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0]!;
@@ -82,12 +91,13 @@ async function handle(routes: Record<string, Route>, req: IncomingMessage, res: 
   }
 }
 
-function reply(res: ServerResponse, status: number, contentType: string, body: string): void {
+export function reply(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Stops listening and drops kept-alive connections, so a stop never waits for a scraper. */
+export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

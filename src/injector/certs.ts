@@ -1,0 +1,113 @@
+// The injector's own certificates: a CA the API server trusts (its PEM goes into the webhook
+// configuration's caBundle) and a serving certificate for the Service's DNS names signed by it.
+// Generated with @peculiar/x509 over WebCrypto, ECDSA P-256: fast to make (no RSA key search on
+// a start-up path), accepted by every API server. Nothing here does I/O or reads the clock: the
+// caller passes `now`, so expiry and rotation are testable.
+import { X509Certificate, createPrivateKey, webcrypto } from 'node:crypto';
+// @peculiar/x509 2.x resolves its parts through tsyringe, which needs the Reflect metadata
+// API installed before the library loads (1.x bundled this import; 2.x leaves it to us).
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+/** Node's WebCrypto, as the type the library declares (the DOM's, which this build has no lib for). */
+type LibraryCrypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1]>;
+const crypto = webcrypto as unknown as LibraryCrypto;
+const ALGORITHM: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+type LibraryKeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+const DAY_MS = 86_400_000;
+
+export interface CertificatePem {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface Certificates {
+  readonly ca: CertificatePem;
+  readonly serving: CertificatePem;
+}
+
+export interface IssueOptions {
+  /** The Service's names: `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`. */
+  readonly dnsNames: readonly string[];
+  readonly now: Date;
+  readonly caValidityDays?: number;
+  readonly servingValidityDays?: number;
+}
+
+/** The names the API server may use to reach a Service. */
+export function serviceDnsNames(service: string, namespace: string): string[] {
+  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+}
+
+async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+/** Backdated a little: a node whose clock is behind must not see a certificate from the future. */
+function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
+  return { notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + days * DAY_MS) };
+}
+
+export async function issueCertificates(options: IssueOptions): Promise<Certificates> {
+  if (options.dnsNames.length === 0) throw new Error('a serving certificate needs at least one DNS name');
+  const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=lxcfs-node injector CA',
+    keys: caKeys,
+    signingAlgorithm: ALGORITHM,
+    ...validity(options.now, options.caValidityDays ?? 3650),
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+    ],
+  }, crypto);
+  const servingKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
+  const serving = await x509.X509CertificateGenerator.create({
+    subject: `CN=${options.dnsNames[0]}`,
+    issuer: ca.subject,
+    publicKey: servingKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: ALGORITHM,
+    ...validity(options.now, options.servingValidityDays ?? 365),
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+      await x509.AuthorityKeyIdentifierExtension.create(ca, false, crypto),
+    ],
+  }, crypto);
+  return {
+    ca: { cert: ca.toString('pem'), key: await keyPem(caKeys.privateKey as unknown as webcrypto.CryptoKey) },
+    serving: { cert: serving.toString('pem'), key: await keyPem(servingKeys.privateKey as unknown as webcrypto.CryptoKey) },
+  };
+}
+
+export function expiryOf(certPem: string): Date {
+  return new Date(new X509Certificate(certPem).validTo);
+}
+
+/**
+ * Due for renewal once less than a third of its lifetime is left (at 365 days: ~4 months
+ * ahead), so a replica that was down for weeks still renews long before anything expires.
+ */
+export function renewalDue(certPem: string, now: Date): boolean {
+  const cert = new X509Certificate(certPem);
+  const from = new Date(cert.validFrom).getTime();
+  const to = new Date(cert.validTo).getTime();
+  return now.getTime() >= to - (to - from) / 3;
+}
+
+/** The set is whole: the serving cert is signed by the CA, matches its key, names every DNS name. */
+export function certificatesUsable(certs: Certificates, dnsNames: readonly string[], now: Date): boolean {
+  try {
+    const ca = new X509Certificate(certs.ca.cert);
+    const serving = new X509Certificate(certs.serving.cert);
+    if (!serving.verify(ca.publicKey) || !serving.checkPrivateKey(createPrivateKey(certs.serving.key))) return false;
+    if (!dnsNames.every((name) => serving.checkHost(name, { subject: 'never' }) === name)) return false;
+    return now.getTime() < new Date(serving.validTo).getTime() && now.getTime() < new Date(ca.validTo).getTime();
+  } catch {
+    return false;
+  }
+}

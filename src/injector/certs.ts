@@ -48,40 +48,51 @@ function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } 
   return { notBefore: new Date(now.getTime() - 5 * 60_000), notAfter: new Date(now.getTime() + days * DAY_MS) };
 }
 
-export async function issueCertificates(options: IssueOptions): Promise<Certificates> {
-  if (options.dnsNames.length === 0) throw new Error('a serving certificate needs at least one DNS name');
-  const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
+export async function issueCa(now: Date, validityDays = 3650): Promise<CertificatePem> {
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=lxcfs-node injector CA',
-    keys: caKeys,
+    keys,
     signingAlgorithm: ALGORITHM,
-    ...validity(options.now, options.caValidityDays ?? 3650),
+    ...validity(now, validityDays),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
     ],
   }, crypto);
-  const servingKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
+  return { cert: ca.toString('pem'), key: await keyPem(keys.privateKey as unknown as webcrypto.CryptoKey) };
+}
+
+/** A serving certificate signed by an existing CA: rotating it leaves the caBundle as it is. */
+export async function issueServing(ca: CertificatePem, dnsNames: readonly string[], now: Date, validityDays = 365): Promise<CertificatePem> {
+  if (dnsNames.length === 0) throw new Error('a serving certificate needs at least one DNS name');
+  const caCert = new x509.X509Certificate(ca.cert);
+  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.key), ALGORITHM, false, ['sign']);
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as LibraryKeyPair;
   const serving = await x509.X509CertificateGenerator.create({
-    subject: `CN=${options.dnsNames[0]}`,
-    issuer: ca.subject,
-    publicKey: servingKeys.publicKey,
-    signingKey: caKeys.privateKey,
+    subject: `CN=${dnsNames[0]}`,
+    issuer: caCert.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKey as unknown as LibraryKeyPair['privateKey'],
     signingAlgorithm: ALGORITHM,
-    ...validity(options.now, options.servingValidityDays ?? 365),
+    ...validity(now, validityDays),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: 'dns' as const, value }))),
-      await x509.AuthorityKeyIdentifierExtension.create(ca, false, crypto),
+      new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false, crypto),
     ],
   }, crypto);
-  return {
-    ca: { cert: ca.toString('pem'), key: await keyPem(caKeys.privateKey as unknown as webcrypto.CryptoKey) },
-    serving: { cert: serving.toString('pem'), key: await keyPem(servingKeys.privateKey as unknown as webcrypto.CryptoKey) },
-  };
+  return { cert: serving.toString('pem'), key: await keyPem(keys.privateKey as unknown as webcrypto.CryptoKey) };
+}
+
+/** A new CA and a serving certificate from it. */
+export async function issueCertificates(options: IssueOptions): Promise<Certificates> {
+  if (options.dnsNames.length === 0) throw new Error('a serving certificate needs at least one DNS name');
+  const ca = await issueCa(options.now, options.caValidityDays);
+  return { ca, serving: await issueServing(ca, options.dnsNames, options.now, options.servingValidityDays) };
 }
 
 export function expiryOf(certPem: string): Date {

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:https';
 import { connect } from 'node:tls';
 import t from 'tap';
-import { certificatesUsable, expiryOf, issueCertificates, renewalDue, serviceDnsNames } from '../../src/injector/certs.js';
+import { certificatesUsable, expiryOf, issueCertificates, issueServing, renewalDue, serviceDnsNames } from '../../src/injector/certs.js';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
 const NAMES = serviceDnsNames('lxcfs-node-injector', 'lxcfs-node');
@@ -47,4 +47,13 @@ t.test('validity, expiry and renewal', async (t) => {
   t.notOk(certificatesUsable({ ca: certs.ca, serving: { cert: certs.serving.cert, key: other.serving.key } }, NAMES, NOW), 'key of another cert');
   t.notOk(certificatesUsable({ ca: certs.ca, serving: { cert: 'junk', key: 'junk' } }, NAMES, NOW), 'garbage');
   await t.rejects(issueCertificates({ dnsNames: [], now: NOW }), /at least one DNS name/);
+});
+
+t.test('a renewed serving certificate from the same CA keeps the CA', async (t) => {
+  const certs = await issueCertificates({ dnsNames: NAMES, now: NOW });
+  const renewed = await issueServing(certs.ca, NAMES, new Date('2027-09-01T00:00:00Z'));
+  t.ok(certificatesUsable({ ca: certs.ca, serving: renewed }, NAMES, new Date('2027-09-02T00:00:00Z')), 'verifies against the existing CA');
+  t.not(renewed.cert, certs.serving.cert);
+  t.equal(expiryOf(renewed.cert).toISOString(), '2028-08-31T00:00:00.000Z');
+  await t.rejects(issueServing(certs.ca, [], NOW), /at least one DNS name/);
 });

@@ -91,6 +91,7 @@ export function usage(): string {
   const files = REGISTRY.map((f) => `  ${f.path.padEnd(32)}${f.summary}`).join('\n');
   return `Usage: lxcfs-node [options] [mountpoint]      (default mountpoint ${DEFAULT_MOUNTPOINT})
        lxcfs-node mutate [--patch] < review.json  (the injector's answer to an AdmissionReview)
+       lxcfs-node injector [options]               (the pod injector's webhook; --help)
 
 Serves container-aware /proc files computed from the cgroup of the process reading them.
 
@@ -188,6 +189,21 @@ function describe(err: unknown): string {
  * slash: `./mutate`). Each is loaded only when asked for, and returns its exit status.
  */
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  injector: async (argv) => {
+    const { INJECTOR_USAGE, parseInjectorArgs, startInjector } = await import('./injector/injector-command.js');
+    const command = parseInjectorArgs(argv);
+    if (command.kind === 'help') { process.stdout.write(INJECTOR_USAGE); return 0; }
+    const logger = rateLimited(createLogger(command.options.debug));
+    const injector = await startInjector(command.options, { logger, version: version() });
+    await new Promise<void>((resolveStop) => {
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'stopping');
+        void injector.stop().then(resolveStop);
+      };
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+    });
+    return 0;
+  },
   mutate: async (argv) => {
     const { mutateCommand } = await import('./injector/mutate-command.js');
     return mutateCommand(argv, { stdin: process.stdin, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });

@@ -19,6 +19,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_HTTP_LISTEN: { errno: E.EADDRINUSE, message: 'the --http address cannot be listened on' },
   // the injector (an admission request it cannot read is answered 400, never a crash)
   LXCFS_ADMISSION_INVALID: { errno: E.EINVAL, message: 'not a valid AdmissionReview' },
+  LXCFS_INJECTOR_CERTS: { errno: E.EIO, message: 'the injector\'s certificates cannot be loaded' },
   // serving a request (never fatal; reads fall back to the host file)
   LXCFS_CALLER_GONE: { errno: E.ESRCH, message: 'the calling process no longer exists' },
   LXCFS_CALLER_INVISIBLE: { errno: E.ESRCH, message: 'the caller is outside the daemon\'s pid namespace' },

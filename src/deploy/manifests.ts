@@ -143,16 +143,17 @@ export function daemonSet(version: string): IDaemonSet {
   };
 }
 
+/** One YAML file: its objects, as documents in this order. */
 export interface ManifestFile {
   readonly name: string;
-  readonly object: INamespace | IServiceAccount | IDaemonSet;
+  readonly objects: readonly { readonly apiVersion?: string; readonly kind?: string }[];
 }
 
 /** In apply order: the namespace before what lives in it. */
 export function manifestFiles(version: string): readonly ManifestFile[] {
   return [
-    { name: 'namespace.yaml', object: namespace() },
-    { name: 'serviceaccount.yaml', object: serviceAccount() },
-    { name: 'daemonset.yaml', object: daemonSet(version) },
+    { name: 'namespace.yaml', objects: [namespace()] },
+    { name: 'serviceaccount.yaml', objects: [serviceAccount()] },
+    { name: 'daemonset.yaml', objects: [daemonSet(version)] },
   ];
 }

@@ -1,14 +1,16 @@
-// Writes daemonset/*.yaml from src/deploy/manifests.ts (npm run manifests), prints them as one
-// multi-document YAML (--one, for `kubectl apply -f -` or a release asset), or checks that the
+// Writes daemonset/*.yaml and daemonset/injector/*.yaml from src/deploy/ (npm run manifests),
+// prints them as one multi-document YAML (--one [--injector], for `kubectl apply -f -` or a
+// release asset), or checks that the
 // committed files are what the generator makes (--check: exit 1 and the stale names otherwise).
 // A build-time tool: it needs the `yaml` dev dependency, which the image does not ship.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { manifestFiles } from './manifests.js';
+import { injectorManifestFiles } from './injector-manifests.js';
+import { manifestFiles, type ManifestFile } from './manifests.js';
 
-export const HEADER = '# Generated from src/deploy/manifests.ts; do not edit. Regenerate: npm run manifests\n';
+export const HEADER = '# Generated from src/deploy/; do not edit. Regenerate: npm run manifests\n';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,22 +22,33 @@ function toYaml(object: unknown): string {
   return stringify(object, { lineWidth: 0 });
 }
 
-/** File name → content, kustomization.yaml included. */
+function kustomization(resources: readonly string[]): string {
+  return HEADER + toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+function documents(files: readonly ManifestFile[]): string[] {
+  return files.flatMap((file) => file.objects.map(toYaml));
+}
+
+/**
+ * Path (relative to daemonset/) → content: the daemon's files and kustomization.yaml, and
+ * injector/ whose kustomization adds the injector on top of the daemon's (`resources: [../]`).
+ */
 export function renderFiles(version: string): ReadonlyMap<string, string> {
   const files = new Map<string, string>();
-  const manifests = manifestFiles(version);
-  for (const { name, object } of manifests) files.set(name, HEADER + toYaml(object));
-  files.set('kustomization.yaml', HEADER + toYaml({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources: manifests.map((m) => m.name),
-  }));
+  const daemon = manifestFiles(version);
+  const injector = injectorManifestFiles(version);
+  for (const file of daemon) files.set(file.name, HEADER + documents([file]).join('---\n'));
+  files.set('kustomization.yaml', kustomization(daemon.map((m) => m.name)));
+  for (const file of injector) files.set(`injector/${file.name}`, HEADER + documents([file]).join('---\n'));
+  files.set('injector/kustomization.yaml', kustomization(['../', ...injector.map((m) => m.name)]));
   return files;
 }
 
-/** Every object in one stream, in apply order. */
-export function renderOne(version: string): string {
-  return HEADER + manifestFiles(version).map(({ object }) => toYaml(object)).join('---\n');
+/** Every object in one stream, in apply order: the daemon's, then (if asked) the injector's. */
+export function renderOne(version: string, withInjector = false): string {
+  const files = withInjector ? [...manifestFiles(version), ...injectorManifestFiles(version)] : manifestFiles(version);
+  return HEADER + documents(files).join('---\n');
 }
 
 /** Names of files in `dir` that differ from what the generator makes (missing ones included). */
@@ -58,7 +71,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { out: { type: 'string' }, one: { type: 'boolean' }, check: { type: 'boolean' }, version: { type: 'string' } },
+      options: { out: { type: 'string' }, one: { type: 'boolean' }, injector: { type: 'boolean' }, check: { type: 'boolean' }, version: { type: 'string' } },
       strict: true,
     }));
   } catch (e) {
@@ -67,11 +80,11 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   }
   const version = values.version ?? packageVersion();
   if (values.one === true) {
-    out(renderOne(version));
+    out(renderOne(version, values.injector === true));
     return 0;
   }
   if (values.out === undefined) {
-    err('usage: write-manifests (--out DIR [--check] | --one) [--version V]\n');
+    err('usage: write-manifests (--out DIR [--check] | --one [--injector]) [--version V]\n');
     return 64;
   }
   if (values.check === true) {
@@ -80,7 +93,10 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
     err(`write-manifests: out of date in ${values.out}: ${stale.join(', ')}; run npm run manifests\n`);
     return 1;
   }
-  for (const [name, content] of renderFiles(version)) writeFileSync(join(values.out, name), content);
+  for (const [name, content] of renderFiles(version)) {
+    mkdirSync(dirname(join(values.out, name)), { recursive: true });
+    writeFileSync(join(values.out, name), content);
+  }
   return 0;
 }
 

@@ -16,16 +16,10 @@ import type { Logger } from '../log.js';
 import { ensureCaBundle } from './ca-bundle.js';
 import { ensureCertificates } from './cert-store.js';
 import { serviceDnsNames, type CertificatePem } from './certs.js';
+import { INJECTOR_DEFAULTS } from './defaults.js';
 import { createInjectorMetrics } from './metrics.js';
 import { startInjectorServer, type InjectorServer } from './server.js';
 
-export const INJECTOR_DEFAULTS = Object.freeze({
-  listen: '0.0.0.0:8443',
-  service: 'lxcfs-node-injector',
-  secret: 'lxcfs-node-injector-tls',
-  webhookConfig: 'lxcfs-node',
-  reconcileSeconds: 60,
-});
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -43,6 +37,8 @@ Serves the pod injector's mutating webhook over HTTPS: POST /mutate, /readyz, /l
   --reconcile-seconds N    how often certificates and the caBundle are checked (default ${INJECTOR_DEFAULTS.reconcileSeconds})
   -d, --debug              log every admission
 `;
+
+export { INJECTOR_DEFAULTS };
 
 export type CertificateSource =
   | { readonly kind: 'files'; readonly cert: string; readonly key: string }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse, parseAllDocuments } from 'yaml';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { injectorManifestFiles } from '../../src/deploy/injector-manifests.js';
 import { manifestFiles, servedFiles } from '../../src/deploy/manifests.js';
 import { HEADER, main, packageVersion, renderFiles, renderOne, staleFiles } from '../../src/deploy/write-manifests.js';
 import { REPO } from '../helpers/daemon.js';
@@ -26,13 +27,16 @@ t.test('the committed YAML is the generator\'s, byte for byte', async (t) => {
   }
   t.same(staleFiles(DIR, version), []);
   t.equal(capture(['--out', DIR, '--check']).code, 0);
-  const yamlHere = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+  const yamlHere = [...readdirSync(DIR), ...readdirSync(join(DIR, 'injector')).map((f) => `injector/${f}`)].filter((f) => f.endsWith('.yaml')).sort();
   t.same(yamlHere, [...renderFiles(version).keys()].sort(), 'no YAML there that the generator does not make');
 });
 
-t.test('kustomization.yaml lists every manifest, in apply order', async (t) => {
+t.test('kustomization.yaml lists every manifest, in apply order; the injector\'s adds itself to the daemon\'s', async (t) => {
   const kustomization = parse(renderFiles(version).get('kustomization.yaml')!) as { resources: string[] };
   t.same(kustomization.resources, manifestFiles(version).map((f) => f.name));
+  const injector = parse(renderFiles(version).get('injector/kustomization.yaml')!) as { resources: string[] };
+  t.same(injector.resources, ['../', ...injectorManifestFiles(version).map((f) => f.name)]);
+  for (const name of injector.resources.slice(1)) t.ok(renderFiles(version).has(`injector/${name}`), name);
   t.ok(renderFiles(version).get('daemonset.yaml')!.includes(`:${version}\n`), 'the image tag is package.json\'s version');
 });
 
@@ -42,15 +46,17 @@ t.test('--one prints the same objects as one multi-document stream', async (t) =
   t.equal(out, renderOne('9.9.9'));
   t.ok(out.startsWith(HEADER));
   const docs = parseAllDocuments(out).map((d) => d.toJS() as { kind: string });
-  t.same(docs, manifestFiles('9.9.9').map((f) => f.object), 'the objects, in order');
+  t.same(docs, manifestFiles('9.9.9').flatMap((f) => f.objects), 'the objects, in order');
   t.doesNotThrow(() => new DaemonSet(docs[2] as never).validate(), 'still valid after the YAML round trip');
+  const all = parseAllDocuments(capture(['--one', '--injector', '--version', '9.9.9']).out).map((d) => d.toJS() as { kind: string });
+  t.same(all.map((d) => d.kind), [...manifestFiles('9.9.9'), ...injectorManifestFiles('9.9.9')].flatMap((f) => f.objects.map((o) => o.kind)), '--injector adds the injector');
 });
 
 t.test('--out writes the files and --check finds one that changed or went missing', async (t) => {
   const dir = t.testdir();
   t.equal(capture(['--out', dir, '--version', '1.0.0']).code, 0);
   t.same(staleFiles(dir, '1.0.0'), []);
-  t.same(staleFiles(dir, '1.0.1'), ['daemonset.yaml'], 'a new version changes the image tag only');
+  t.same(staleFiles(dir, '1.0.1'), ['daemonset.yaml', 'injector/deployment.yaml'], 'a new version changes the image tags only');
   writeFileSync(join(dir, 'namespace.yaml'), `${readFileSync(join(dir, 'namespace.yaml'), 'utf8')}# hand edit\n`);
   const checked = capture(['--out', dir, '--check', '--version', '1.0.0']);
   t.equal(checked.code, 1);

@@ -1,5 +1,6 @@
-// Writes daemonset/*.yaml and daemonset/injector/*.yaml from src/deploy/ (npm run manifests),
-// prints them as one multi-document YAML (--one [--injector], for `kubectl apply -f -` or a
+// Writes daemonset/*.yaml, daemonset/injector/*.yaml and daemonset/policy/*.yaml from
+// src/deploy/ (npm run manifests), prints them as one multi-document YAML (--one [--injector |
+// --policy], for `kubectl apply -f -` or a
 // release asset), or checks that the
 // committed files are what the generator makes (--check: exit 1 and the stale names otherwise).
 // A build-time tool: it needs the `yaml` dev dependency, which the image does not ship.
@@ -7,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { policyManifestFiles } from './admission-policy.js';
 import { injectorManifestFiles } from './injector-manifests.js';
 import { manifestFiles, type ManifestFile } from './manifests.js';
 
@@ -42,12 +44,16 @@ export function renderFiles(version: string): ReadonlyMap<string, string> {
   files.set('kustomization.yaml', kustomization(daemon.map((m) => m.name)));
   for (const file of injector) files.set(`injector/${file.name}`, HEADER + documents([file]).join('---\n'));
   files.set('injector/kustomization.yaml', kustomization(['../', ...injector.map((m) => m.name)]));
+  const policy = policyManifestFiles();
+  for (const file of policy) files.set(`policy/${file.name}`, HEADER + documents([file]).join('---\n'));
+  files.set('policy/kustomization.yaml', kustomization(['../', ...policy.map((m) => m.name)]));
   return files;
 }
 
-/** Every object in one stream, in apply order: the daemon's, then (if asked) the injector's. */
-export function renderOne(version: string, withInjector = false): string {
-  const files = withInjector ? [...manifestFiles(version), ...injectorManifestFiles(version)] : manifestFiles(version);
+/** Every object in one stream, in apply order: the daemon's, then (if asked) the injector's or the policy's. */
+export function renderOne(version: string, extra: 'injector' | 'policy' | null = null): string {
+  const more = extra === 'injector' ? injectorManifestFiles(version) : extra === 'policy' ? policyManifestFiles() : [];
+  const files = [...manifestFiles(version), ...more];
   return HEADER + documents(files).join('---\n');
 }
 
@@ -71,7 +77,10 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { out: { type: 'string' }, one: { type: 'boolean' }, injector: { type: 'boolean' }, check: { type: 'boolean' }, version: { type: 'string' } },
+      options: {
+        out: { type: 'string' }, one: { type: 'boolean' }, injector: { type: 'boolean' }, policy: { type: 'boolean' },
+        check: { type: 'boolean' }, version: { type: 'string' },
+      },
       strict: true,
     }));
   } catch (e) {
@@ -80,11 +89,15 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   }
   const version = values.version ?? packageVersion();
   if (values.one === true) {
-    out(renderOne(version, values.injector === true));
+    if (values.injector === true && values.policy === true) {
+      err('write-manifests: --injector and --policy are alternatives\n');
+      return 64;
+    }
+    out(renderOne(version, values.injector === true ? 'injector' : values.policy === true ? 'policy' : null));
     return 0;
   }
   if (values.out === undefined) {
-    err('usage: write-manifests (--out DIR [--check] | --one [--injector]) [--version V]\n');
+    err('usage: write-manifests (--out DIR [--check] | --one [--injector | --policy]) [--version V]\n');
     return 64;
   }
   if (values.check === true) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parse, parseAllDocuments } from 'yaml';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { policyManifestFiles } from '../../src/deploy/admission-policy.js';
 import { injectorManifestFiles } from '../../src/deploy/injector-manifests.js';
 import { manifestFiles, servedFiles } from '../../src/deploy/manifests.js';
 import { HEADER, main, packageVersion, renderFiles, renderOne, staleFiles } from '../../src/deploy/write-manifests.js';
@@ -27,7 +28,8 @@ t.test('the committed YAML is the generator\'s, byte for byte', async (t) => {
   }
   t.same(staleFiles(DIR, version), []);
   t.equal(capture(['--out', DIR, '--check']).code, 0);
-  const yamlHere = [...readdirSync(DIR), ...readdirSync(join(DIR, 'injector')).map((f) => `injector/${f}`)].filter((f) => f.endsWith('.yaml')).sort();
+  const yamlHere = [...readdirSync(DIR), ...['injector', 'policy'].flatMap((d) => readdirSync(join(DIR, d)).map((f) => `${d}/${f}`))]
+    .filter((f) => f.endsWith('.yaml')).sort();
   t.same(yamlHere, [...renderFiles(version).keys()].sort(), 'no YAML there that the generator does not make');
 });
 
@@ -37,6 +39,8 @@ t.test('kustomization.yaml lists every manifest, in apply order; the injector\'s
   const injector = parse(renderFiles(version).get('injector/kustomization.yaml')!) as { resources: string[] };
   t.same(injector.resources, ['../', ...injectorManifestFiles(version).map((f) => f.name)]);
   for (const name of injector.resources.slice(1)) t.ok(renderFiles(version).has(`injector/${name}`), name);
+  const policy = parse(renderFiles(version).get('policy/kustomization.yaml')!) as { resources: string[] };
+  t.same(policy.resources, ['../', ...policyManifestFiles().map((f) => f.name)]);
   t.ok(renderFiles(version).get('daemonset.yaml')!.includes(`:${version}\n`), 'the image tag is package.json\'s version');
 });
 
@@ -50,6 +54,9 @@ t.test('--one prints the same objects as one multi-document stream', async (t) =
   t.doesNotThrow(() => new DaemonSet(docs[2] as never).validate(), 'still valid after the YAML round trip');
   const all = parseAllDocuments(capture(['--one', '--injector', '--version', '9.9.9']).out).map((d) => d.toJS() as { kind: string });
   t.same(all.map((d) => d.kind), [...manifestFiles('9.9.9'), ...injectorManifestFiles('9.9.9')].flatMap((f) => f.objects.map((o) => o.kind)), '--injector adds the injector');
+  const withPolicy = parseAllDocuments(capture(['--one', '--policy']).out).map((d) => d.toJS() as { kind: string });
+  t.same(withPolicy.slice(3).map((d) => d.kind), ['MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'MutatingAdmissionPolicyBinding']);
+  t.match(capture(['--one', '--policy', '--injector']), { code: 64, err: /alternatives/ });
 });
 
 t.test('--out writes the files and --check finds one that changed or went missing', async (t) => {

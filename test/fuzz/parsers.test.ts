@@ -16,7 +16,7 @@ import { parseHostStat } from '../../src/host/stat.js';
 import { splitOptions } from '../../src/mount-options.js';
 import { formatCpuList, parseCpuList } from '../../src/parse/cpu-list.js';
 import { REPO } from '../helpers/daemon.js';
-import { kernelText, runTargets, samples, target, typedOrResult } from './targets.js';
+import { kernelText, runTargets, samples, target, typedOrResult } from '../helpers/fuzz.js';
 
 function fail(message: string): never {
   throw new Error(message);

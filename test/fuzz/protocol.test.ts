@@ -13,7 +13,7 @@ import { REGISTRY } from '../../src/files/registry.js';
 import {
   flushBody, getattrBody, initBody, nameBody, OP, openBody, readBody, RecordingLogger, RecordingSink, releaseBody, request,
 } from '../helpers/fuse-requests.js';
-import { runTargets, target } from './targets.js';
+import { runTargets, target } from '../helpers/fuzz.js';
 
 const content: ContentSource = { render: (file, pid) => Buffer.from(`${file.path} for ${pid}\n`.repeat(1 + (pid % 50))) };
 const UNANSWERED = new Set<number>([Opcode.FORGET, Opcode.BATCH_FORGET, Opcode.INTERRUPT]);

@@ -1,13 +1,13 @@
 // Fuzz targets: every parser of kernel text and the FUSE request decoder, each with a generator
 // of hostile input (real samples mutated — cut, spliced, digits blown up, bytes flipped — plus
 // arbitrary and binary strings) and a property: the only exception allowed is our typed
-// LxcfsError, and what comes back is well-formed. test/fuzz/*.test.ts runs a sample in the
+// LxcfsError, and what comes back is well-formed. test/fuzz/*.test.ts run a sample in the
 // normal suite; `npm run fuzz` runs FUZZ_RUNS (default 100 000) per target.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { LxcfsError } from '../../src/errors.js';
-import { REPO } from '../helpers/daemon.js';
+import { REPO } from './daemon.js';
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
@@ -81,12 +81,12 @@ export function target<T>(name: string, arbitrary: fc.Arbitrary<T>, check: (inpu
   return { name, property: fc.property(arbitrary, check) as unknown as fc.IProperty<never> };
 }
 
-export function runTargets(t: import('tap').Test, targets: readonly Target[], seed: number): void {
+export function runTargets(t: import('tap').Test, targets: readonly Target[], seed: number, runs = RUNS): void {
   for (const { name, property } of targets) {
     t.test(name, async (t) => {
       const started = Date.now();
-      fc.assert(property, { numRuns: RUNS, seed });
-      t.pass(`${RUNS} inputs in ${Date.now() - started} ms`);
+      fc.assert(property, { numRuns: runs, seed });
+      t.pass(`${runs} inputs in ${Date.now() - started} ms`);
     });
   }
 }

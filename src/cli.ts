@@ -90,6 +90,7 @@ function threads(value: string | undefined): number {
 export function usage(): string {
   const files = REGISTRY.map((f) => `  ${f.path.padEnd(32)}${f.summary}`).join('\n');
   return `Usage: lxcfs-node [options] [mountpoint]      (default mountpoint ${DEFAULT_MOUNTPOINT})
+       lxcfs-node doctor [--pid PID] [--json] [mountpoint]  (why a node or pod sees no virtual values)
        lxcfs-node mutate [--patch] < review.json  (the injector's answer to an AdmissionReview)
        lxcfs-node injector [options]               (the pod injector's webhook; --help)
 
@@ -189,6 +190,10 @@ function describe(err: unknown): string {
  * slash: `./mutate`). Each is loaded only when asked for, and returns its exit status.
  */
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  doctor: async (argv) => {
+    const { doctorCommand } = await import('./doctor/main.js');
+    return doctorCommand(argv, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+  },
   injector: async (argv) => {
     const { INJECTOR_USAGE, parseInjectorArgs, startInjector } = await import('./injector/injector-command.js');
     const command = parseInjectorArgs(argv);

@@ -197,3 +197,22 @@ t.test('usage() lists every registry file with its summary', async (t) => {
   }
   t.ok(text.endsWith('\n'));
 });
+
+t.test('subcommands by first word, through the installed command', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('./helpers/daemon.js');
+  const { cleanCommand } = await import('./helpers/env.js');
+  const run = (...args: string[]) => {
+    const [command, argv] = cleanCommand(CLI, args);
+    return spawnSync(command, argv, { encoding: 'utf8', timeout: 20_000 });
+  };
+  for (const [word, heading] of [['doctor', /^Usage: lxcfs-node doctor/], ['mutate', /^Usage: lxcfs-node mutate/], ['injector', /^Usage: lxcfs-node injector/]] as const) {
+    const r = run(word, '--help');
+    t.equal(r.status, 0, `${word} --help: ${r.stderr}`);
+    t.match(r.stdout, heading);
+    t.match(usage(), new RegExp(`lxcfs-node ${word} `), `the daemon's --help names ${word}`);
+  }
+  const bad = run('doctor', '--nope');
+  t.equal(bad.status, 64, 'a doctor usage error');
+  t.match(bad.stderr, /--nope/);
+});

@@ -7,6 +7,7 @@
         "native/device.cc",
         "native/device-reader.cc",
         "native/fast-path.cc",
+        "native/fdpass.cc",
         "native/open-table.cc"
       ],
       "include_dirs": [

@@ -1,5 +1,5 @@
 // Module init of the lxcfs_node addon: registers the thin syscall wrappers (device.cc) and
-// the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
+// fd passing (fdpass.cc), the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
 // open-file tables (open-table.cc). Only what Node cannot do lives in C++; the
 // FUSE protocol and every policy decision are in TypeScript (src/fuse/, src/native/addon.ts).
 #include "addon.h"
@@ -13,6 +13,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("umount", Napi::Function::New(env, lxcfs::Umount, "umount"));
   exports.Set("inodeOf", Napi::Function::New(env, lxcfs::InodeOf, "inodeOf"));
   exports.Set("lockFile", Napi::Function::New(env, lxcfs::LockFile, "lockFile"));
+  exports.Set("unixListen", Napi::Function::New(env, lxcfs::UnixListen, "unixListen"));
+  exports.Set("unixAccept", Napi::Function::New(env, lxcfs::UnixAccept, "unixAccept"));
+  exports.Set("unixConnect", Napi::Function::New(env, lxcfs::UnixConnect, "unixConnect"));
+  exports.Set("peerCredentials", Napi::Function::New(env, lxcfs::PeerCredentials, "peerCredentials"));
+  exports.Set("sendMessage", Napi::Function::New(env, lxcfs::SendMessage, "sendMessage"));
+  exports.Set("receiveMessage", Napi::Function::New(env, lxcfs::ReceiveMessage, "receiveMessage"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
   lxcfs::RegisterOpenTable(env, exports);
   return exports;

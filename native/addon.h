@@ -11,6 +11,12 @@ Napi::Value Mount(const Napi::CallbackInfo& info);
 Napi::Value Umount(const Napi::CallbackInfo& info);
 Napi::Value InodeOf(const Napi::CallbackInfo& info);
 Napi::Value LockFile(const Napi::CallbackInfo& info);
+Napi::Value UnixListen(const Napi::CallbackInfo& info);
+Napi::Value UnixAccept(const Napi::CallbackInfo& info);
+Napi::Value UnixConnect(const Napi::CallbackInfo& info);
+Napi::Value PeerCredentials(const Napi::CallbackInfo& info);
+Napi::Value SendMessage(const Napi::CallbackInfo& info);
+Napi::Value ReceiveMessage(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
 void RegisterOpenTable(Napi::Env env, Napi::Object exports);
 

@@ -25,6 +25,13 @@ uint64_t OpenTable::Open(uint64_t node) {
   return fh;
 }
 
+bool OpenTable::Adopt(uint64_t fh, uint64_t node) {
+  if (!IsFile(node)) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  open_.emplace(fh, Entry{node, nullptr});
+  return true;
+}
+
 bool OpenTable::SetSnapshot(uint64_t fh, Snapshot snapshot) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(fh);
@@ -69,8 +76,8 @@ size_t OpenTable::Size() {
   return open_.size();
 }
 
-uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags) {
-  auto table = std::make_shared<OpenTable>(std::move(files), open_flags);
+uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags, uint64_t first_fh) {
+  auto table = std::make_shared<OpenTable>(std::move(files), open_flags, first_fh);
   std::lock_guard<std::mutex> lock(registry_mu);
   uint32_t id = next_id++;
   registry[id] = std::move(table);
@@ -110,7 +117,8 @@ bool ArgU64(const Napi::CallbackInfo& info, size_t i, const char* name, uint64_t
   return true;
 }
 
-// createOpenTable(fileInodes: number[], openFlags: number) → id
+// createOpenTable(fileInodes: number[], openFlags: number, firstFh = 1) → id. A successor on a
+// live connection starts past its predecessors' handles, so adopted and new fhs never collide.
 Napi::Value Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) {
@@ -134,7 +142,10 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "openFlags out of range").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return Napi::Number::New(env, CreateTable(std::move(files), static_cast<uint32_t>(flags)));
+  int64_t first = 1;
+  if (info.Length() > 2 && !info[2].IsUndefined() && !ArgInteger(info, 2, "firstFh", first)) return env.Undefined();
+  if (first < 1) first = 1;
+  return Napi::Number::New(env, CreateTable(std::move(files), static_cast<uint32_t>(flags), static_cast<uint64_t>(first)));
 }
 
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
@@ -150,6 +161,15 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   uint64_t node;
   if (table == nullptr || !ArgU64(info, 1, "node", node)) return env.Undefined();
   return Napi::Number::New(env, static_cast<double>(table->Open(node)));
+}
+
+// openTableAdopt(id, fh, node) → false when node is not a file of the table.
+Napi::Value Adopt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto table = ArgTable(info);
+  uint64_t fh, node;
+  if (table == nullptr || !ArgU64(info, 1, "fh", fh) || !ArgU64(info, 2, "node", node)) return env.Undefined();
+  return Napi::Boolean::New(env, fh != 0 && table->Adopt(fh, node));
 }
 
 // openTableSetSnapshot(id, fh, bytes) → false when fh is not open. The bytes are copied.
@@ -218,6 +238,7 @@ void RegisterOpenTable(Napi::Env env, Napi::Object exports) {
   exports.Set("createOpenTable", Napi::Function::New(env, Create, "createOpenTable"));
   exports.Set("destroyOpenTable", Napi::Function::New(env, Destroy, "destroyOpenTable"));
   exports.Set("openTableOpen", Napi::Function::New(env, Open, "openTableOpen"));
+  exports.Set("openTableAdopt", Napi::Function::New(env, Adopt, "openTableAdopt"));
   exports.Set("openTableSetSnapshot", Napi::Function::New(env, SetSnapshot, "openTableSetSnapshot"));
   exports.Set("openTableSnapshot", Napi::Function::New(env, GetSnapshot, "openTableSnapshot"));
   exports.Set("openTableNode", Napi::Function::New(env, NodeOf, "openTableNode"));

@@ -26,13 +26,16 @@ struct FastCounts {
 
 class OpenTable {
  public:
-  OpenTable(std::unordered_set<uint64_t> files, uint32_t open_flags)
-      : files_(std::move(files)), open_flags_(open_flags) {}
+  OpenTable(std::unordered_set<uint64_t> files, uint32_t open_flags, uint64_t first_fh)
+      : files_(std::move(files)), open_flags_(open_flags), next_(first_fh) {}
 
   bool IsFile(uint64_t node) const { return files_.count(node) != 0; }
   uint32_t open_flags() const { return open_flags_; }
 
   uint64_t Open(uint64_t node);
+  // Enters an fh another process opened (a predecessor on the same connection) unless it is
+  // already open; false when `node` is not a file of this table.
+  bool Adopt(uint64_t fh, uint64_t node);
   // false: fh is not open.
   bool SetSnapshot(uint64_t fh, Snapshot snapshot);
   // false: fh is not open; else `out` is its snapshot (null before the first offset-0 read).
@@ -55,12 +58,12 @@ class OpenTable {
   const uint32_t open_flags_;
   std::mutex mu_;
   std::unordered_map<uint64_t, Entry> open_;
-  uint64_t next_ = 1;
+  uint64_t next_;
 };
 
 // Registry by id. Find returns null for an unknown or destroyed id; a holder keeps the table
 // alive after Destroy until it lets go.
-uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags);
+uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags, uint64_t first_fh);
 std::shared_ptr<OpenTable> FindTable(uint32_t id);
 void DestroyTable(uint32_t id);
 

@@ -9,7 +9,7 @@
 import { constants } from 'node:fs';
 import { LxcfsError } from '../errors.js';
 import type { VirtualFile } from '../files/types.js';
-import { InodeTable, type DirNode, type TreeNode } from './inodes.js';
+import { InodeTable, type DirNode, type FileNode, type TreeNode } from './inodes.js';
 import { native } from '../native/addon.js';
 import { OpenFiles, type OpenTableApi, type OpenTableStats } from './handles.js';
 import {
@@ -28,6 +28,11 @@ export interface FilesystemOptions {
   readonly tables?: OpenTableApi;
   /** Attach to this existing table instead of making one. */
   readonly tableId?: number;
+  /**
+   * The first fh a new table gives out: a process taking over a live connection starts past
+   * every handle its predecessors gave out, so the handles it adopts never collide.
+   */
+  readonly firstFh?: number;
 }
 
 /** lxcfs's entry and attribute timeouts. */
@@ -50,7 +55,7 @@ export class ReadOnlyFilesystem implements FuseOperations {
     this.#inodes = new InodeTable(files);
     this.#content = content;
     this.#now = now;
-    this.#open = new OpenFiles(options.tables ?? native, this.#inodes.files, OPEN_FLAGS, options.tableId);
+    this.#open = new OpenFiles(options.tables ?? native, this.#inodes.files, OPEN_FLAGS, options.tableId, options.firstFh);
   }
 
   /** The open-file table, for device readers that answer its requests natively. */
@@ -101,18 +106,36 @@ export class ReadOnlyFilesystem implements FuseOperations {
 
   read(req: RequestHeader, args: ReadIn): ReplyBody {
     if (args.offset === 0) {
-      const node = this.#open.nodeOf(args.fh);
-      if (node === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
+      const node = this.#open.nodeOf(args.fh) ?? this.#adopt(req, args.fh);
       const content = this.#content.render(node.file, req.pid);
       this.#open.setSnapshot(args.fh, content);
       return content.subarray(0, args.size);
     }
     // lxcfs: a later offset never re-renders; on a fresh handle it reads as EOF.
-    const snapshot = this.#open.snapshot(args.fh);
-    if (snapshot === undefined) throw new LxcfsError('LXCFS_BAD_HANDLE');
+    let snapshot = this.#open.snapshot(args.fh);
+    if (snapshot === undefined) {
+      // Opened under a predecessor whose snapshot died with it: the rest of the file comes
+      // from a fresh render (the one place a reader can see two renders in one file). The
+      // predecessor's render may have been longer: past this one's end is the end of file.
+      const content = this.#content.render(this.#adopt(req, args.fh).file, req.pid);
+      this.#open.setSnapshot(args.fh, content);
+      if (args.offset >= content.length) return EMPTY;
+      snapshot = content;
+    }
     if (snapshot === null) return EMPTY;
     if (!(args.offset <= snapshot.length)) throw new LxcfsError('LXCFS_BAD_OFFSET', `${args.offset} > ${snapshot.length}`);
     return snapshot.subarray(args.offset, args.offset + args.size);
+  }
+
+  /**
+   * An fh this process never gave out is one a predecessor on the same connection opened
+   * (the kernel only sends handles it got from OPEN replies): it is adopted for the file the
+   * request names, or refused when that is no file of ours.
+   */
+  #adopt(req: RequestHeader, fh: number): FileNode {
+    const node = this.#node(req.nodeId);
+    if (node.kind !== 'file' || !this.#open.adopt(fh, node)) throw new LxcfsError('LXCFS_BAD_HANDLE');
+    return node;
   }
 
   release(_req: RequestHeader, fh: number): ReplyBody {

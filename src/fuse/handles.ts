@@ -10,10 +10,11 @@ import type { FileNode } from './inodes.js';
 
 /** The native calls behind a table (NativeAddon implements them). */
 export interface OpenTableApi {
-  createOpenTable(fileInodes: readonly number[], openFlags: number): number;
+  createOpenTable(fileInodes: readonly number[], openFlags: number, firstFh?: number): number;
   destroyOpenTable(id: number): void;
   openTableOpen(id: number, node: number): number;
   openTableNode(id: number, fh: number): number | undefined;
+  openTableAdopt(id: number, fh: number, node: number): boolean;
   openTableSetSnapshot(id: number, fh: number, snapshot: Buffer): boolean;
   openTableSnapshot(id: number, fh: number): Buffer | null | undefined;
   openTableRelease(id: number, fh: number): void;
@@ -39,14 +40,15 @@ export class OpenFiles {
   #closed = false;
 
   /**
-   * A new table (`openFlags`: FOPEN_* flags of every OPEN reply, the fast path's included),
-   * or with `existing`, the table of that id, made by another thread over the same files.
+   * A new table (`openFlags`: FOPEN_* flags of every OPEN reply, the fast path's included;
+   * `firstFh`: the first handle it gives out), or with `existing`, the table of that id, made
+   * by another thread over the same files.
    */
-  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number, existing?: number) {
+  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number, existing?: number, firstFh = 1) {
     this.#api = api;
     this.#nodes = new Map(files.map((node) => [node.ino, node]));
     this.#owner = existing === undefined;
-    this.id = existing ?? api.createOpenTable(files.map((node) => node.ino), openFlags);
+    this.id = existing ?? api.createOpenTable(files.map((node) => node.ino), openFlags, firstFh);
   }
 
   open(node: FileNode): number {
@@ -58,6 +60,14 @@ export class OpenFiles {
     if (!isHandle(fh)) return undefined;
     const ino = this.#api.openTableNode(this.id, fh);
     return ino === undefined ? undefined : this.#nodes.get(ino);
+  }
+
+  /**
+   * Takes over an fh a predecessor opened on `node` (a file of this tree) before it died or
+   * handed the connection over; false when `node` is not a file. Already open: unchanged.
+   */
+  adopt(fh: number, node: FileNode): boolean {
+    return isHandle(fh) && this.#api.openTableAdopt(this.id, fh, node.ino);
   }
 
   /** Keeps `content` (copied) as the fh's snapshot; a released fh keeps nothing. */

@@ -32,6 +32,21 @@ export interface NativeAddon extends OpenTableApi {
   umount(target: string, flags: number): void;
   /** stat(2)'s st_ino of `path`; undefined when stat fails (no Stats object is made). */
   inodeOf(path: string): number | undefined;
+  /** A listening, non-blocking SOCK_SEQPACKET Unix socket bound at `path` (which must not exist). */
+  unixListen(path: string): number;
+  /** accept4 on a listening socket: a connected blocking socket, or -1 when nobody waits. */
+  unixAccept(fd: number): number;
+  /** A blocking SOCK_SEQPACKET socket connected to `path`. */
+  unixConnect(path: string): number;
+  /** SO_PEERCRED of a connected Unix socket: who is at the other end, as the kernel recorded it. */
+  peerCredentials(fd: number): { readonly pid: number; readonly uid: number; readonly gid: number };
+  /** One message: `data` (1 byte to 64 KiB) and up to 32 fds passed with SCM_RIGHTS (the sender keeps its copies). */
+  sendMessage(fd: number, data: Buffer, fds: readonly number[]): void;
+  /**
+   * The next message within timeoutMs (null when none arrived); `data` is empty at the end of
+   * the stream. Received fds are O_CLOEXEC and owned by the caller.
+   */
+  receiveMessage(fd: number, timeoutMs: number): { readonly data: Buffer; readonly fds: readonly number[] } | null;
   /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
   lockFile(fd: number): boolean;
   /**
@@ -87,14 +102,21 @@ export const native: NativeAddon = Object.freeze({
   umount: (target: string, flags: number) => addon().umount(target, flags),
   lockFile: (fd: number) => addon().lockFile(fd),
   inodeOf: (path: string) => addon().inodeOf(path),
-  createOpenTable: (fileInodes: readonly number[], openFlags: number) => addon().createOpenTable(fileInodes, openFlags),
+  createOpenTable: (fileInodes: readonly number[], openFlags: number, firstFh?: number) => addon().createOpenTable(fileInodes, openFlags, firstFh),
   destroyOpenTable: (id: number) => addon().destroyOpenTable(id),
   openTableOpen: (id: number, node: number) => addon().openTableOpen(id, node),
   openTableNode: (id: number, fh: number) => addon().openTableNode(id, fh),
+  openTableAdopt: (id: number, fh: number, node: number) => addon().openTableAdopt(id, fh, node),
   openTableSetSnapshot: (id: number, fh: number, snapshot: Buffer) => addon().openTableSetSnapshot(id, fh, snapshot),
   openTableSnapshot: (id: number, fh: number) => addon().openTableSnapshot(id, fh),
   openTableRelease: (id: number, fh: number) => addon().openTableRelease(id, fh),
   openTableStats: (id: number): OpenTableStats => addon().openTableStats(id),
+  unixListen: (path: string) => addon().unixListen(path),
+  unixAccept: (fd: number) => addon().unixAccept(fd),
+  unixConnect: (path: string) => addon().unixConnect(path),
+  peerCredentials: (fd: number) => addon().peerCredentials(fd),
+  sendMessage: (fd: number, data: Buffer, fds: readonly number[]) => addon().sendMessage(fd, data, fds),
+  receiveMessage: (fd: number, timeoutMs: number) => addon().receiveMessage(fd, timeoutMs),
   get DeviceReader() {
     return addon().DeviceReader;
   },

@@ -2,7 +2,7 @@
 // exercises decode → dispatch → operation → encode, as the kernel would see it.
 import { constants } from 'node:fs';
 import t from 'tap';
-import { ReadOnlyFilesystem, type ContentSource } from '../../src/fuse/filesystem.js';
+import { ReadOnlyFilesystem, type ContentSource, type FilesystemOptions } from '../../src/fuse/filesystem.js';
 import { FuseSession } from '../../src/fuse/session.js';
 import { LxcfsError } from '../../src/errors.js';
 import type { GatherContext, VirtualFile } from '../../src/files/types.js';
@@ -63,9 +63,9 @@ interface Fs {
   send(opcode: number, body?: Buffer, fields?: HeaderFields): DecodedReply;
 }
 
-function mount(files: readonly VirtualFile[] = FILES): Fs {
+function mount(options: FilesystemOptions = {}, files: readonly VirtualFile[] = FILES): Fs {
   const content = new FakeContent();
-  const fs = new ReadOnlyFilesystem(files, content, () => NOW);
+  const fs = new ReadOnlyFilesystem(files, content, () => NOW, options);
   const sink = new RecordingSink();
   const session = new FuseSession({ sink, logger: new RecordingLogger(), operations: fs });
   session.handle(request(OP.INIT, initBody(7, 38, 0)));
@@ -353,7 +353,7 @@ t.test('the fh decides the file, not the node id', async (t) => {
   t.equal(read(fs, 1, fh, 0, 4096).body.toString(), 'sys/devices/system/cpu/online pid=1234 #1\n');
 });
 
-t.test('release drops the handle: a later read is EBADF', async (t) => {
+t.test('release drops the handle and its snapshot', async (t) => {
   const fs = mount();
   const { ino, fh } = openFile(fs, 'proc/meminfo');
   t.equal(read(fs, ino, fh, 0, 4096).error, 0);
@@ -361,17 +361,36 @@ t.test('release drops the handle: a later read is EBADF', async (t) => {
   const rel = fs.send(OP.RELEASE, releaseBody(fh), { nodeId: ino });
   t.same({ error: rel.error, len: rel.len }, { error: 0, len: 16 });
   t.equal(fs.fs.openCount, 0);
-  t.equal(read(fs, ino, fh, 0, 4096).error, -EBADF, 'offset 0 after release');
-  t.equal(read(fs, ino, fh, 5, 4096).error, -EBADF, 'offset 5 after release');
-  t.equal(fs.content.calls.length, 1, 'nothing rendered for a released handle');
   t.equal(fs.send(OP.RELEASE, releaseBody(fh), { nodeId: ino }).error, 0, 'a second release is harmless');
 });
 
-t.test('read of a never-opened handle: EBADF', async (t) => {
+t.test('a handle a predecessor opened is adopted for the file the request names', async (t) => {
   const fs = mount();
   const ino = walk(fs, 'proc/meminfo').nodeid;
-  for (const fh of [0, 1, 77, 2n ** 53n]) t.equal(read(fs, ino, fh, 0, 4096).error, -EBADF, `fh ${fh}`);
-  t.equal(fs.content.calls.length, 0);
+  const first = read(fs, ino, 77, 0, 4096);
+  t.equal(first.error, 0, 'offset 0 of an unknown fh renders');
+  t.equal(fs.content.calls.length, 1);
+  t.equal(fs.fs.openCount, 1, 'and keeps it open');
+  const later = read(fs, ino, 77, 5, 4096);
+  t.same(later.body, first.body.subarray(5), 'a later offset slices the adopted snapshot');
+  t.equal(fs.content.calls.length, 1);
+  const mid = read(fs, ino, 91, 5, 4096);
+  t.equal(mid.error, 0, 'a later offset of an unknown fh renders afresh');
+  t.equal(mid.body.toString(), 'meminfo pid=1234 #2\n', 'from its own render');
+  t.equal(fs.content.calls.length, 2);
+  t.equal(fs.fs.openCount, 2);
+  const past = read(fs, ino, 93, 4000, 4096);
+  t.same({ error: past.error, len: past.body.length }, { error: 0, len: 0 }, 'past the end of a fresh render: end of file, as the predecessor\'s render was longer');
+  const dir = walk(fs, 'proc').nodeid;
+  t.equal(read(fs, dir, 99, 0, 4096).error, -EBADF, 'never for a directory');
+  for (const fh of [0, 2n ** 53n]) t.equal(read(fs, ino, fh, 0, 4096).error, -EBADF, `never fh ${fh}`);
+  t.equal(fs.content.calls.length, 3);
+});
+
+t.test('a successor gives out handles from firstFh on', async (t) => {
+  const fs = mount({ firstFh: 2 ** 40 + 1 });
+  t.equal(openFile(fs, 'proc/meminfo').fh, 2 ** 40 + 1);
+  t.equal(openFile(fs, 'proc/cpuinfo').fh, 2 ** 40 + 2);
 });
 
 t.test('a ContentSource failure becomes its errno', async (t) => {
@@ -430,7 +449,7 @@ t.test('statfs: namelen 255, bsize 512', async (t) => {
 });
 
 t.test('an empty tree still serves the root', async (t) => {
-  const fs = mount([]);
+  const fs = mount({}, []);
   const r = fs.send(OP.READDIR, readBody(0, 0, 4096), { nodeId: 1 });
   t.same(parseDirents(r.body).map((d) => d.name), ['.', '..']);
   t.equal(parseAttr(fs.send(OP.GETATTR, getattrBody(), { nodeId: 1 }).body, 16).nlink, 2);

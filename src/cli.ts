@@ -17,7 +17,7 @@ import type { Daemon } from './daemon.js';
 import { splitOptions } from './mount-options.js';
 
 export type Command =
-  | { readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null }
+  | { readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null; readonly takeOver: boolean }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -39,6 +39,7 @@ const FLAGS = {
   'spin-us': { type: 'string' },
   threads: { type: 'string' },
   http: { type: 'string' },
+  'take-over': { type: 'boolean' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -70,6 +71,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       threads: threads(values.threads),
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
+    takeOver: values['take-over'] === true,
   };
 }
 
@@ -108,6 +110,9 @@ Options (lxcfs-compatible):
                            entry/attr timeouts are set by lxcfs-node and ignored)
       --http [HOST:]PORT   serve /metrics, /readyz and /livez over HTTP (host default
                            127.0.0.1; 0.0.0.0 for a pod's probes and Prometheus)
+      --take-over          if another instance holds the pidfile, take its mount over
+                           (an upgrade without failed reads); the old one stops serving
+                           and waits for a signal, leaving the mount in place
   -v, --version            print the version
   -h, --help               print this help
 Tuning:
@@ -137,43 +142,27 @@ async function serve(argv: readonly string[]): Promise<number> {
   const logger = rateLimited(createLogger(command.options.debug));
   // Loaded here, not at the top, so --help and --version work before the native build.
   const { native } = await import('./native/addon.js');
-  const { Daemon } = await import('./daemon.js');
-  const daemon = Daemon.start(command.options, { native, logger });
-  let http: HttpEndpoint | null = null;
-  try {
-    if (command.http !== null) http = await serveHttp(command.http, daemon, command.options, logger);
-  } catch (err) {
-    daemon.stop();
-    throw err;
-  }
-  // Every request is answered inside FuseSession.handle, which never throws; anything
-  // that still escapes is logged and the daemon keeps serving: unmounting would break
-  // /proc in every container that bind-mounts our files.
-  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still serving'));
-  return await new Promise<number>((resolveExit) => {
-    const end = () => {
-      daemon.stop();
-      void (http?.close() ?? Promise.resolve()).then(() => resolveExit(0));
-    };
-    const stop = (signal: string) => {
+  const { Keeper } = await import('./keeper/keeper.js');
+  // This process keeps the mount and the connection; a serving child answers requests.
+  const keeper = await Keeper.start({ ...command.options, takeOver: command.takeOver }, { native, logger, version: version(), argv });
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still holding the connection'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
       logger.info({ signal }, 'stopping');
-      end();
-    };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
-    void daemon.closed.then((errno) => {
-      if (errno === 0) return; // our own stop()
-      logger.info({ errno }, 'the kernel ended the FUSE connection (unmounted)');
-      end();
+      void keeper.stop();
     });
-  });
+  }
+  await keeper.ended;
+  return 0;
 }
 
-async function serveHttp(listen: ListenAddress, daemon: Daemon, options: DaemonOptions, logger: Logger): Promise<HttpEndpoint> {
+/** The daemon's --http endpoint: /metrics, /readyz, /livez. */
+export async function serveHttp(listen: ListenAddress, daemon: Daemon, options: DaemonOptions, logger: Logger, packageVersion = version()): Promise<HttpEndpoint> {
   const { startHttpServer } = await import('./agent/http-server.js');
   const { createMetrics } = await import('./agent/metrics.js');
   const { readinessCheck } = await import('./agent/health.js');
   const isMounted = () => daemon.isMounted();
-  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: version(), layout: daemon.layout, threads: options.threads });
+  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: packageVersion, layout: daemon.layout, threads: options.threads });
   const readiness = readinessCheck({ mountpoint: daemon.mountpoint, isMounted });
   const endpoint = await startHttpServer(listen, { metrics, readiness, logger });
   logger.info({ address: endpoint.address }, 'serving http');
@@ -208,6 +197,10 @@ const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
     });
     return 0;
+  },
+  'serve-connection': async (argv) => {
+    const { serveConnection } = await import('./keeper/child-main.js');
+    return serveConnection(argv, version());
   },
   mutate: async (argv) => {
     const { mutateCommand } = await import('./injector/mutate-command.js');

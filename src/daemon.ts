@@ -43,7 +43,8 @@ interface Running {
   readonly mountpoint: string;
   /** Id of our mount in /proc/self/mountinfo, to never unmount someone else's. */
   readonly mountId: number | undefined;
-  readonly pidfile: Pidfile;
+  /** Null when a keeper owns the mount: then stop() leaves it mounted. */
+  readonly pidfile: Pidfile | null;
   readonly device: FuseDevice;
   readonly filesystem: ReadOnlyFilesystem;
   /** The worker threads that serve beside the main one (--threads > 1). */
@@ -108,44 +109,86 @@ export class Daemon {
     if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
     const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
     if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
-    const stats = ReadStats.create(options.threads);
-    const { renderer, layout, sampler } = buildRenderer(options, logger, 'main', stats);
+    const content = buildContent(options, logger);
     const detach = (path: string) => native.umount(path, MNT_DETACH);
     const mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
     const pidfile = Pidfile.acquire(options.pidfile, native);
     let device: FuseDevice | undefined;
-    let filesystem: ReadOnlyFilesystem | undefined;
-    let pool: ServingPool | undefined;
     let mounted = false;
     try {
       device = new FuseDevice(native.openFuseDevice(devicePath), native, logger);
-      const request = mountRequest(device.fd, options.fuseOptions);
-      try {
-        native.mount('lxcfs-node', mountpoint, 'fuse.lxcfs-node', MS_NOSUID | MS_NODEV | request.flags, request.data);
-      } catch (err) {
-        throw new LxcfsError('LXCFS_MOUNT_FAILED', `${mountpoint}: ${(err as Error).message}`, { cause: err });
-      }
+      mountFuse(native, device.fd, mountpoint, options.fuseOptions);
       mounted = true;
       const mountId = topMountAt(readOwnMountinfo(), mountpoint)?.mountId;
-      filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native });
-      // One batch: one render per file and container, one check per v1 cgroup directory.
-      const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
-      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch, stats: stats.buffer });
-      const session = new FuseSession({ sink: device, operations: filesystem, logger, onInit: (negotiated) => threads?.start(negotiated) });
-      let endConnection!: (errno: number) => void;
-      const closed = new Promise<number>((resolve) => { endConnection = resolve; });
-      device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
-      sampler?.start();
-      logger.info({ mountpoint, mountId, layout, files: REGISTRY.length, threads: options.threads }, 'mounted');
-      return new Daemon({ mountpoint, mountId, pidfile, device, filesystem, pool, endConnection, sampler, stats, layout }, deps, closed);
+      return Daemon.#serveOn({ ...options, mountpoint }, deps, content, device, { pidfile, mountId, extraFds: [], firstFh: 1 });
     } catch (err) {
       if (mounted) detachQuietly(detach, mountpoint);
-      pool?.stop();
       device?.close();
-      filesystem?.close();
       pidfile.release();
       throw err;
     }
+  }
+
+  /**
+   * Serves a connection mounted and held by another process (the keeper, src/keeper/): no
+   * mountpoint checks, no pidfile, no mount, and stop() never unmounts. With `negotiated`
+   * the connection was initialised by a predecessor: the session starts past INIT, and the
+   * kernel is asked to resend whatever that predecessor read but never answered.
+   */
+  static serve(options: DaemonOptions, deps: DaemonDeps, connection: AdoptedConnection): Daemon {
+    const content = buildContent(options, deps.logger);
+    const [fd, ...extraFds] = connection.fds;
+    if (fd === undefined) throw new LxcfsError('LXCFS_USAGE', 'no /dev/fuse fd to serve');
+    const device = new FuseDevice(fd, deps.native, deps.logger);
+    return Daemon.#serveOn(options, deps, content, device, {
+      pidfile: null, mountId: connection.mountId, extraFds, firstFh: connection.firstFh,
+      negotiated: connection.negotiated, onInit: connection.onInit,
+    });
+  }
+
+  static #serveOn(options: DaemonOptions, deps: DaemonDeps, content: BuiltContent, device: FuseDevice, how: ServeHow): Daemon {
+    const { native, logger } = deps;
+    const { renderer, layout, sampler, stats } = content;
+    const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
+    const filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native, firstFh: how.firstFh });
+    let pool: ServingPool | undefined;
+    try {
+      // One batch: one render per file and container, one check per v1 cgroup directory.
+      const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
+      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch, stats: stats.buffer, fds: how.pidfile === null ? how.extraFds : undefined });
+      const onInit = (negotiated: InitOut): void => {
+        threads?.start(negotiated);
+        how.onInit?.(negotiated);
+      };
+      const session = new FuseSession({ sink: device, operations: filesystem, logger, negotiated: how.negotiated, onInit });
+      let endConnection!: (errno: number) => void;
+      const closed = new Promise<number>((resolve) => { endConnection = resolve; });
+      device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
+      if (how.negotiated !== undefined) {
+        threads?.start(how.negotiated);
+        device.resendUnanswered();
+      }
+      sampler?.start();
+      const { mountpoint } = options;
+      logger.info({ mountpoint, mountId: how.mountId, layout, files: REGISTRY.length, threads: options.threads, adopted: how.negotiated !== undefined }, how.pidfile === null ? 'serving' : 'mounted');
+      return new Daemon({ mountpoint, mountId: how.mountId, pidfile: how.pidfile, device, filesystem, pool, endConnection, sampler, stats, layout }, deps, closed);
+    } catch (err) {
+      void pool?.stop();
+      filesystem.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops serving without ending anything the kernel sees: no more requests are read, the
+   * serving threads answer what they read and exit, and only then is the open-file table
+   * freed and stop() done (which, for a served connection, never unmounts). For handing a
+   * connection over: whatever was not read here is read by the successor.
+   */
+  async release(): Promise<void> {
+    this.#run.device.stopReading();
+    await this.#run.pool?.stop();
+    this.stop();
   }
 
   /** Detaches our mount (if the kernel still has it), ends the connection, drops the pidfile. Idempotent, never throws. */
@@ -154,18 +197,18 @@ export class Daemon {
     this.#stopped = true;
     const { mountpoint, mountId, device, filesystem, pool, pidfile, endConnection, sampler } = this.#run;
     sampler?.stop();
-    if (!this.#connectionEnded) this.#detachOurs(mountpoint, mountId);
-    pool?.stop();
+    if (!this.#connectionEnded && pidfile !== null) this.#detachOurs(mountpoint, mountId);
+    void pool?.stop();
     try {
       device.close();
     } catch (err) {
       this.#deps.logger.warn({ err }, 'closing /dev/fuse failed');
     }
     filesystem.close();
-    pidfile.release();
+    pidfile?.release();
     kernelFiles.closeAll();
     endConnection(0);
-    this.#deps.logger.info({ mountpoint }, 'unmounted');
+    this.#deps.logger.info({ mountpoint }, pidfile === null ? 'stopped serving' : 'unmounted');
   }
 
   #detachOurs(mountpoint: string, mountId: number | undefined): void {
@@ -185,6 +228,48 @@ export class Daemon {
   }
 }
 
+/** A connection another process mounted and holds (see Daemon.serve). */
+export interface AdoptedConnection {
+  /** The connection's fd, then one fd per extra serving thread (clones); the keeper keeps its copies. */
+  readonly fds: readonly number[];
+  /** INIT as a predecessor negotiated it; undefined while the kernel's INIT is still to be answered. */
+  readonly negotiated: InitOut | undefined;
+  /** First fh to give out: past every handle a predecessor may have given out. */
+  readonly firstFh: number;
+  /** The mount's id in this mount namespace (for isMounted). */
+  readonly mountId: number | undefined;
+  /** Told once INIT is negotiated here, so the keeper can hand it to successors. */
+  readonly onInit?: (negotiated: InitOut) => void;
+}
+
+interface ServeHow {
+  readonly pidfile: Pidfile | null;
+  readonly mountId: number | undefined;
+  readonly extraFds: readonly number[];
+  readonly firstFh: number;
+  readonly negotiated?: InitOut;
+  readonly onInit?: (negotiated: InitOut) => void;
+}
+
+interface BuiltContent extends Content {
+  readonly stats: ReadStats;
+}
+
+function buildContent(options: DaemonOptions, logger: Logger): BuiltContent {
+  const stats = ReadStats.create(options.threads);
+  return { ...buildRenderer(options, logger, 'main', stats), stats };
+}
+
+/** mount(2) of the FUSE filesystem on `fd` at `mountpoint`, nosuid and nodev always. */
+export function mountFuse(native: NativeAddon, fd: number, mountpoint: string, fuseOptions: readonly string[]): void {
+  const request = mountRequest(fd, fuseOptions);
+  try {
+    native.mount('lxcfs-node', mountpoint, 'fuse.lxcfs-node', MS_NOSUID | MS_NODEV | request.flags, request.data);
+  } catch (err) {
+    throw new LxcfsError('LXCFS_MOUNT_FAILED', `${mountpoint}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 interface PoolWiring {
   readonly native: NativeAddon;
   readonly logger: Logger;
@@ -194,6 +279,8 @@ interface PoolWiring {
   readonly filesystem: ReadOnlyFilesystem;
   readonly inBatch: (handle: () => void) => void;
   readonly stats: SharedArrayBuffer;
+  /** Clones opened (and kept) by a keeper, one per worker; undefined: the pool clones its own. */
+  readonly fds: readonly number[] | undefined;
 }
 
 /** The worker threads that serve beside the main one; none with --threads 1. */
@@ -207,7 +294,7 @@ function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undef
     return session;
   };
   return new ServingPool(options.threads - 1, {
-    native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId, stats: w.stats,
+    native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId, stats: w.stats, fds: w.fds,
     settings: {
       procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
       render: options.render, spinMicros: options.spinMicros, debug: options.debug,

@@ -16,6 +16,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_MOUNTPOINT_NOT_EMPTY: { errno: E.ENOTEMPTY, message: 'mountpoint is a non-empty directory' },
   LXCFS_MOUNT_FAILED: { errno: E.EIO, message: 'mount(2) failed' },
   LXCFS_PIDFILE_LOCKED: { errno: E.EAGAIN, message: 'another instance holds the pidfile' },
+  LXCFS_HAND_OVER_FAILED: { errno: E.EAGAIN, message: 'the running instance did not hand its mount over' },
   LXCFS_HTTP_LISTEN: { errno: E.EADDRINUSE, message: 'the --http address cannot be listened on' },
   // the injector (an admission request it cannot read is answered 400, never a crash)
   LXCFS_ADMISSION_INVALID: { errno: E.EINVAL, message: 'not a valid AdmissionReview' },

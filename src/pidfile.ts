@@ -32,6 +32,18 @@ export class Pidfile {
     return new Pidfile(path, fd);
   }
 
+  /**
+   * Drops the lock but leaves the file: a successor that took our connection over (waiting on
+   * this very file) locks it and writes its pid. Never throws.
+   */
+  unlock(): void {
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // Already closed.
+    }
+  }
+
   /** Removes the pidfile and drops the lock. Never throws: it runs on every exit path. */
   release(): void {
     try {

@@ -26,7 +26,13 @@ function run(argv: string[]) {
 }
 
 t.test('defaults: /var/lib/lxcfs, /run/lxcfs-node.pid, swap on', async (t) => {
-  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null });
+  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null, takeOver: false });
+});
+
+t.test('--take-over: take a running instance\'s mount over instead of failing on its pidfile', async (t) => {
+  const command = parseCommandLine(['--take-over', '/mnt/x']);
+  t.match(command, { kind: 'run', takeOver: true, options: { mountpoint: '/mnt/x' } });
+  t.match(usage(), /--take-over/);
 });
 
 t.test('a mountpoint argument', async (t) => {

@@ -103,3 +103,15 @@ t.test('a pidfile path that is a directory: the open error propagates', async (t
   t.throws(() => Pidfile.acquire(join(dir, 'p.pid'), l), { code: 'EISDIR' });
   t.same(l.fds, [], 'nothing to lock');
 });
+
+t.test('unlock keeps the file for a successor and closes the fd; the successor writes its pid', async (t) => {
+  const path = join(t.testdir({}), 'p.pid');
+  const l = locker(true);
+  const pidfile = Pidfile.acquire(path, l, 7);
+  pidfile.unlock();
+  t.equal(readFileSync(path, 'utf8'), '7\n', 'still there');
+  t.notOk(isOpen(l.fds[0]!), 'the lock went with the fd');
+  t.doesNotThrow(() => pidfile.unlock(), 'twice is harmless');
+  Pidfile.acquire(path, l, 12345);
+  t.equal(readFileSync(path, 'utf8'), '12345\n');
+});

@@ -1,10 +1,10 @@
 // The two daemons under test, each on its own fresh mountpoint with its own pidfile and the
-// same flags; their cost read from /proc/<pid>/{stat,status} summed over a LIST of pids
-// (one each today: a daemon made of several processes lists them all in pids()); a stop
+// same flags; their cost read from /proc/<pid>/{stat,status} summed over every process of
+// the daemon (lxcfs-node is a keeper and its serving child: pids() lists the tree); a stop
 // that always ends them (SIGTERM, SIGKILL after 5 s). Each runs in its own process group,
 // so a Ctrl-C reaches only the harness, which then stops them in order.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMountinfo } from '../host/mountinfo.js';
 import type { DaemonName } from './stats.js';
@@ -21,6 +21,18 @@ export function daemonSpec(name: DaemonName, dir: string, flags: readonly string
     // dist/bin.js as itself, as users run it: its shebang carries lxcfs-node's V8 flags.
     ? { name, command: bins.cli, args: [...flags, ...pidfile, mountpoint], mountpoint }
     : { name, command: bins.lxcfs, args: ['-f', ...flags, ...pidfile, mountpoint], mountpoint };
+}
+
+/** `pid` and its descendants (from /proc/<pid>/task/<tid>/children); [] once it is gone. */
+export function processTree(pid: number): number[] {
+  let children: number[];
+  try {
+    children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+  return [pid, ...children.flatMap(processTree)];
 }
 
 /** utime + stime (fields 14 and 15) of a /proc/<pid>/stat line, in clock ticks. */
@@ -69,8 +81,9 @@ export class Daemon {
     });
   }
 
+  /** The daemon's process and its descendants, now. */
   pids(): number[] {
-    return this.#child.pid === undefined ? [] : [this.#child.pid];
+    return this.#child.pid === undefined ? [] : processTree(this.#child.pid);
   }
 
   running(): boolean {

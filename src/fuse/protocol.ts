@@ -37,6 +37,9 @@ export const InitFlag = Object.freeze({
   INIT_EXT: 1 << 30,
 });
 
+/** fuse_notify_code: sent as fuse_out_header.error with unique 0. */
+export const NotifyCode = Object.freeze({ RESEND: 7 });
+
 /** fuse_open_out.open_flags */
 /** FOPEN_*; NOFLUSH (7.35) is ignored by older kernels, which then send FLUSH as before. */
 export const OpenFlag = Object.freeze({ DIRECT_IO: 1 << 0, KEEP_CACHE: 1 << 1, NONSEEKABLE: 1 << 2, NOFLUSH: 1 << 5 });
@@ -172,6 +175,14 @@ export function encodeOutHeader(unique: Buffer, error: number, bodyLength: numbe
   out.writeUInt32LE(SIZE.OUT_HEADER + bodyLength, 0);
   out.writeInt32LE(error === 0 ? 0 : -Math.abs(error), 4);
   unique.copy(out, 8, 0, 8);
+  return out;
+}
+
+/** A notification with no body: fuse_out_header { len 16, error = code, unique 0 }. */
+export function encodeNotifyResend(): Buffer {
+  const out = Buffer.alloc(SIZE.OUT_HEADER);
+  out.writeUInt32LE(SIZE.OUT_HEADER, 0);
+  out.writeInt32LE(NotifyCode.RESEND, 4);
   return out;
 }
 

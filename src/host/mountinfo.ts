@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 
 export interface MountEntry {
   readonly mountId: number;
+  /** st_dev of the mounted filesystem, "major:minor": the same in every mount namespace. */
+  readonly device: string;
   readonly mountPoint: string;
   readonly fsType: string;
   readonly source: string;
@@ -23,6 +25,7 @@ export function parseMountinfo(text: string): MountEntry[] {
     if (dash === -1 || fields.length < dash + 3) continue;
     entries.push({
       mountId: Number(fields[0]),
+      device: fields[2]!,
       mountPoint: unescapeOctal(fields[4]!),
       fsType: fields[dash + 1]!,
       source: unescapeOctal(fields[dash + 2]!),

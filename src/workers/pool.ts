@@ -29,6 +29,13 @@ export interface PoolDeps {
   readonly settings: WorkerSettings;
   /** Read counters shared by every thread; worker i (a replacement too) writes slot i + 1. */
   readonly stats: SharedArrayBuffer;
+  /**
+   * One clone per worker, opened and kept by a keeper process (src/keeper/): a worker's fd is
+   * then never closed here but reused by its replacement, and the kernel is asked to resend
+   * what the dead worker held. Without them each worker gets a clone of its own, closed when
+   * it exits (the kernel then fails the requests it held).
+   */
+  readonly fds?: readonly number[];
   /** Answers on the main thread a request a worker handed over; replies go to `sink`. */
   answer(raw: Buffer, sink: FuseDevice, negotiated: InitOut): void;
 }
@@ -37,6 +44,10 @@ interface Slot {
   readonly index: number;
   worker: Worker | null;
   device: FuseDevice | null;
+  /** The keeper's clone this slot serves on, if any. */
+  readonly keptFd: number | undefined;
+  /** A worker died here: its replacement asks the kernel to resend what it held. */
+  replaced: boolean;
 }
 
 export class ServingPool {
@@ -48,7 +59,9 @@ export class ServingPool {
 
   constructor(workers: number, deps: PoolDeps) {
     this.#deps = deps;
-    this.#slots = Array.from({ length: workers }, (_, index) => ({ index, worker: null, device: null }));
+    const kept = deps.fds;
+    const count = kept === undefined ? workers : Math.min(workers, kept.length);
+    this.#slots = Array.from({ length: count }, (_, index) => ({ index, worker: null, device: null, keptFd: kept?.[index], replaced: false }));
   }
 
   /** Workers running now. */
@@ -65,17 +78,25 @@ export class ServingPool {
 
   /**
    * Asks every worker to end; each clone's fd is closed once its worker has exited. A worker
-   * still there after STOP_GRACE_MS is terminated. Idempotent.
+   * still there after STOP_GRACE_MS is terminated. Idempotent; resolves once all have exited.
    */
-  stop(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    for (const slot of this.#slots) {
-      const worker = slot.worker;
-      if (worker === null) continue;
-      worker.postMessage(STOP);
-      setTimeout(() => { if (slot.worker === worker) void worker.terminate(); }, STOP_GRACE_MS).unref();
+  stop(): Promise<void> {
+    if (!this.#stopped) {
+      this.#stopped = true;
+      for (const slot of this.#slots) {
+        const worker = slot.worker;
+        if (worker === null) continue;
+        worker.postMessage(STOP);
+        setTimeout(() => { if (slot.worker === worker) void worker.terminate(); }, STOP_GRACE_MS).unref();
+      }
     }
+    return this.#allExited();
+  }
+
+  /** Resolves once no worker runs (each answered the batch it was in before it exited). */
+  #allExited(): Promise<void> {
+    const running = this.#slots.map((slot) => slot.worker).filter((worker) => worker !== null);
+    return Promise.all(running.map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())))).then(() => undefined);
   }
 
   #spawn(slot: Slot): void {
@@ -83,7 +104,7 @@ export class ServingPool {
     const negotiated = this.#negotiated!;
     let device: FuseDevice;
     try {
-      device = new FuseDevice(native.cloneFuseDevice(fd, devicePath), native, logger);
+      device = new FuseDevice(slot.keptFd ?? native.cloneFuseDevice(fd, devicePath), native, logger);
     } catch (err) {
       logger.error({ err }, 'cannot clone the FUSE connection; serving on fewer threads');
       return;
@@ -97,10 +118,11 @@ export class ServingPool {
     slot.device = device;
     worker.on('message', (raw: Uint8Array) => this.#deps.answer(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), device, negotiated));
     worker.on('error', (err) => logger.error({ err, threadId: worker.threadId }, 'serving thread failed'));
+    if (slot.replaced && slot.keptFd !== undefined) worker.once('online', () => device.resendUnanswered());
     worker.once('exit', (code) => {
       slot.worker = null;
       slot.device = null;
-      device.close();
+      if (slot.keptFd === undefined) device.close();
       // 0: its connection ended (unmounted) and its loop ran dry; anything else is a death.
       if (!this.#stopped && code !== 0) this.#replace(slot, code);
     });
@@ -114,6 +136,7 @@ export class ServingPool {
       return;
     }
     this.#restarts.push(now);
+    slot.replaced = true;
     this.#deps.logger.warn({ code }, 'serving thread exited; replacing it');
     setTimeout(() => { if (!this.#stopped) this.#spawn(slot); }, RESTART_DELAY_MS).unref();
   }

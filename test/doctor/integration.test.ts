@@ -99,10 +99,13 @@ t.test('a plain host process is not covered: exit 1', async (t) => {
   t.equal(exit, 1);
 });
 
-t.test('a daemon killed with SIGKILL leaves a dead mount: mount fails, exit 1', async (t) => {
+t.test('keeper and serving process killed with SIGKILL leave a dead mount: mount fails, exit 1', async (t) => {
   if (!requirePrivileges(t)) return;
   const fs = await startLxcfsNode(t);
+  const serving = fs.servingPid();
+  t.ok(serving !== undefined, 'a serving child');
   await fs.stop('SIGKILL');
+  process.kill(serving!, 'SIGKILL'); // the keeper's death alone leaves it serving
   const { exit, report, status } = await doctor(['--timeout-ms', '2000', fs.mountpoint]);
   t.same(status, { 'fuse-device': 'ok', 'cgroup-layout': 'ok', mount: 'fail' }, 'files are left out');
   t.match(report.findings.at(-1), {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Test } from 'tap';
 import { cleanCommand } from './env.js';
+import { childrenOf, killIfStill, servingChildOf } from './processes.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 /** The installed command (package.json "bin"). */
@@ -16,7 +17,10 @@ export const CLI = join(REPO, 'dist/bin.js');
 export interface MountedFs {
   readonly mountpoint: string;
   readonly pidfile: string;
+  /** The process the pidfile names: lxcfs-node's keeper. */
   readonly pid: number;
+  /** lxcfs-node's serving child now (undefined for lxcfs, or between two children). */
+  servingPid(): number | undefined;
   /** Everything the daemon wrote to stderr so far. */
   stderr(): string;
   /** Resolves with stderr once it matches `pattern`; rejects after 5 s. */
@@ -122,7 +126,10 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
     return code;
   };
   t.teardown(async () => {
+    // A keeper killed by SIGKILL leaves its serving child: those are killed by pid after.
+    const children = childrenOf(child.pid!);
     await stop();
+    killIfStill(children, 'serve-connection');
     while (isMounted(mountpoint)) {
       if (spawnSync('umount', ['-l', mountpoint]).status !== 0) break;
     }
@@ -138,5 +145,5 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
     }
     return stderr;
   };
-  return { mountpoint, pidfile, pid: child.pid!, stderr: () => stderr, waitForStderr, stop };
+  return { mountpoint, pidfile, pid: child.pid!, servingPid: () => servingChildOf(child.pid!), stderr: () => stderr, waitForStderr, stop };
 }

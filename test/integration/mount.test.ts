@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { CLI, isMounted, startLxcfsNode, tempDir } from '../helpers/daemon.js';
 import { cleanCommand, requirePrivileges } from '../helpers/env.js';
+import { isAlive } from '../helpers/processes.js';
 
 const PROC_FILES = ['cpuinfo', 'diskstats', 'loadavg', 'meminfo', 'stat', 'swaps', 'uptime'];
 
@@ -89,16 +90,28 @@ t.test('SIGTERM unmounts cleanly and removes the pidfile', async (t) => {
   t.throws(() => statSync(fs.pidfile), { code: 'ENOENT' });
 });
 
-t.test('a dead mount left by a killed daemon is replaced', async (t) => {
+t.test('a dead mount left by a killed daemon (keeper and serving process) is replaced', async (t) => {
   if (!requirePrivileges(t)) return;
   const first = await startLxcfsNode(t);
+  const serving = first.servingPid();
   t.equal(await first.stop('SIGKILL'), null);
+  t.ok(serving !== undefined && isAlive(serving), 'the keeper\'s death alone leaves its serving process');
+  t.match(readFileSync(join(first.mountpoint, 'proc/meminfo'), 'utf8'), /^MemTotal:/, 'which still serves');
+  process.kill(serving!, 'SIGKILL');
+  await until(() => !isAlive(serving!));
   t.ok(isMounted(first.mountpoint), 'the killed daemon left its mount');
   t.throws(() => statSync(first.mountpoint), { code: /ENOTCONN|ECONNABORTED/ });
   const second = await startLxcfsNode(t, [], { mountpoint: first.mountpoint });
   t.match(readFileSync(join(second.mountpoint, 'proc/meminfo'), 'utf8'), /^MemTotal:/);
   t.match(await second.waitForStderr(/detaching dead mount/), /detaching dead mount/);
 });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 20) {
+    if (waited > 5000) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 async function runCli(args: string[], prefix: string[] = []): Promise<{ code: number | null; stderr: string }> {
   const full = [...prefix, process.execPath, CLI, ...args];

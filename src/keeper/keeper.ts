@@ -1,0 +1,332 @@
+// The keeper: the long-lived process the pidfile names. It mounts and holds the /dev/fuse
+// connection (its fd and one clone per extra serving thread) but never reads it; a serving
+// child does (serving-child.ts). When the child dies — even by SIGKILL — the connection
+// lives on in the keeper, a new child is started on the same open files and asks the kernel
+// to resend what the dead one read but never answered (FUSE_NOTIFY_RESEND): readers wait a
+// moment, none fails. A successor keeper (an upgrade, a DaemonSet surge pod) takes the
+// connection over through hand-over.ts; the keeper that handed over stays until signalled
+// (so a supervisor does not restart it into taking the connection back) and never unmounts.
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, writeSync } from 'node:fs';
+import type { DaemonOptions } from '../config.js';
+import { buildRenderer, mountFuse } from '../daemon.js';
+import { LxcfsError } from '../errors.js';
+import { encodeNotifyResend, type InitOut } from '../fuse/protocol.js';
+import { readOwnMountinfo, topMountAt } from '../host/mountinfo.js';
+import type { Logger } from '../log.js';
+import { prepareMountpoint } from '../mountpoint.js';
+import { MNT_DETACH, type NativeAddon } from '../native/addon.js';
+import { Pidfile } from '../pidfile.js';
+import { firstFhOf, HAND_OVER_PROTOCOL, type ConnectionState } from './connection-state.js';
+import { handOverSocketPath, HandOverListener, requestHandOver } from './hand-over.js';
+import { EXIT_CONNECTION_ENDED, RELEASE, spawnServingChild, START, type ChildMessage } from './serving-child.js';
+
+export interface KeeperDeps {
+  readonly native: NativeAddon;
+  readonly logger: Logger;
+  readonly version: string;
+  /** The daemon's argv, passed to every serving child. */
+  readonly argv: readonly string[];
+  /** How to run lxcfs-node (default: as this process was run). */
+  readonly command?: { readonly file: string; readonly args: readonly string[] };
+  readonly fuseDevicePath?: string;
+}
+
+export interface KeeperOptions extends DaemonOptions {
+  /** When another instance holds the pidfile: take its connection over instead of failing. */
+  readonly takeOver: boolean;
+}
+
+/** Crashes within CRASH_WINDOW_MS beyond which a new child waits CRASH_BACKOFF_MS. */
+const CRASH_WINDOW_MS = 10_000;
+const CRASHES_BEFORE_BACKOFF = 10;
+const CRASH_BACKOFF_MS = 1_000;
+const CHILD_STOP_GRACE_MS = 5_000;
+const FIRST_SERVING_TIMEOUT_MS = 15_000;
+const PIDFILE_RETRY_MS = 100;
+
+export type KeeperEnd = 'stopped' | 'unmounted' | 'handed-over';
+
+interface Held {
+  readonly mountpoint: string;
+  readonly mountId: number | undefined;
+  readonly device: string;
+  readonly fds: readonly number[];
+  negotiated: InitOut | null;
+  generation: number;
+}
+
+export class Keeper {
+  readonly #options: KeeperOptions;
+  readonly #deps: KeeperDeps;
+  readonly #held: Held;
+  readonly #crashes: number[] = [];
+  #pidfile: Pidfile | null;
+  #listener: HandOverListener | null = null;
+  #child: ChildProcess | null = null;
+  #onChildMessage: ((message: ChildMessage) => void) | null = null;
+  /** Fails the pending #nextMessage when the child exits first. */
+  #onChildGone: (() => void) | null = null;
+  #state: 'taking-over' | 'serving' | 'handed-over' | 'stopping' | 'ended' = 'serving';
+  #resolveEnd!: (end: KeeperEnd) => void;
+  readonly ended: Promise<KeeperEnd>;
+
+  private constructor(options: KeeperOptions, deps: KeeperDeps, held: Held, pidfile: Pidfile | null) {
+    this.#options = options;
+    this.#deps = deps;
+    this.#held = held;
+    this.#pidfile = pidfile;
+    this.ended = new Promise((resolve) => { this.#resolveEnd = resolve; });
+  }
+
+  /** The serving child's pid (for tests and the benchmark). */
+  get childPid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  static async start(options: KeeperOptions, deps: KeeperDeps): Promise<Keeper> {
+    const { native, logger } = deps;
+    if (process.getuid?.() !== 0) throw new LxcfsError('LXCFS_NOT_ROOT');
+    const devicePath = deps.fuseDevicePath ?? '/dev/fuse';
+    if (!existsSync(devicePath)) throw new LxcfsError('LXCFS_NO_FUSE', devicePath);
+    buildRenderer(options, logger); // bad roots or cgroup layout fail here, before any mount
+    let pidfile: Pidfile;
+    try {
+      pidfile = Pidfile.acquire(options.pidfile, native);
+    } catch (err) {
+      if (options.takeOver && err instanceof LxcfsError && err.code === 'LXCFS_PIDFILE_LOCKED') return Keeper.#takeOver(options, deps);
+      throw err;
+    }
+    const detach = (path: string) => native.umount(path, MNT_DETACH);
+    const fds: number[] = [];
+    let mountpoint: string | undefined;
+    try {
+      mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
+      fds.push(native.openFuseDevice(devicePath));
+      mountFuse(native, fds[0]!, mountpoint, options.fuseOptions);
+      const entry = topMountAt(readOwnMountinfo(), mountpoint);
+      // Clones need a mounted connection; they are read only once INIT is answered.
+      while (fds.length < options.threads) fds.push(native.cloneFuseDevice(fds[0]!, devicePath));
+      const held: Held = { mountpoint, mountId: entry?.mountId, device: entry?.device ?? '0:0', fds, negotiated: null, generation: 0 };
+      const keeper = new Keeper({ ...options, mountpoint }, deps, held, pidfile);
+      keeper.#listen();
+      keeper.#spawn();
+      logger.info({ mountpoint, mountId: held.mountId, threads: fds.length }, 'mounted; keeper holds the connection');
+      return keeper;
+    } catch (err) {
+      if (mountpoint !== undefined && topMountAt(readOwnMountinfo(), mountpoint)?.fsType === 'fuse.lxcfs-node' && fds.length > 0) {
+        try { detach(mountpoint); } catch { /* the next start detaches it */ }
+      }
+      for (const fd of fds) closeQuietly(fd);
+      pidfile.release();
+      throw err;
+    }
+  }
+
+  static async #takeOver(options: KeeperOptions, deps: KeeperDeps): Promise<Keeper> {
+    const { native, logger } = deps;
+    const path = handOverSocketPath(options.pidfile);
+    const taken = requestHandOver(native, path, deps.version);
+    const { state } = taken;
+    const fds = [...taken.fds];
+    let keeper: Keeper | undefined;
+    try {
+      if (state.mountpoint !== options.mountpoint) {
+        throw new LxcfsError('LXCFS_HAND_OVER_FAILED', `the running instance serves ${state.mountpoint}, not ${options.mountpoint}`);
+      }
+      const entry = readOwnMountinfo().filter((m) => m.mountPoint === state.mountpoint && m.device === state.device).at(-1);
+      if (entry === undefined) logger.warn({ mountpoint: state.mountpoint, device: state.device }, 'the connection\'s mount is not visible here; serving it anyway');
+      while (fds.length < options.threads) fds.push(native.cloneFuseDevice(fds[0]!, deps.fuseDevicePath));
+      const held: Held = { mountpoint: state.mountpoint, mountId: entry?.mountId, device: state.device, fds, negotiated: state.negotiated, generation: state.generation };
+      keeper = new Keeper(options, deps, held, null);
+      keeper.#state = 'taking-over';
+      const ready = keeper.#nextMessage('ready', FIRST_SERVING_TIMEOUT_MS);
+      keeper.#spawn(true);
+      await ready;
+    } catch (err) {
+      if (keeper !== undefined) keeper.#killChild();
+      taken.abandon();
+      throw err;
+    }
+    // From here the predecessor stops reading; whatever happens next, we serve.
+    try {
+      taken.confirm();
+      logger.info({ from: state.version, generation: state.generation }, 'took the connection over');
+    } catch (err) {
+      logger.warn({ err }, 'the previous instance did not confirm the hand-over; serving anyway');
+    }
+    keeper.#state = 'serving';
+    const serving = keeper.#nextMessage('serving', FIRST_SERVING_TIMEOUT_MS).catch((err: unknown) => logger.warn({ err }, 'slow start after the hand-over'));
+    if (keeper.#child === null) keeper.#spawn();
+    else keeper.#child.send(START);
+    await serving;
+    await keeper.#acquirePidfile();
+    return keeper;
+  }
+
+  /**
+   * Ends the keeper: unmounts (unless the connection was handed over), stops the child, closes
+   * the fds and removes the pidfile. Idempotent.
+   */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopping' || this.#state === 'ended') return this.ended.then(() => undefined);
+    const handedOver = this.#state === 'handed-over';
+    this.#state = 'stopping';
+    this.#listener?.close();
+    if (!handedOver) this.#detachOurs();
+    await this.#stopChild();
+    this.#end(handedOver ? 'handed-over' : 'stopped');
+  }
+
+  #end(how: KeeperEnd): void {
+    if (this.#state === 'ended') return;
+    const handedOver = this.#state === 'handed-over' || how === 'handed-over';
+    this.#state = 'ended';
+    this.#listener?.close();
+    if (!handedOver) for (const fd of this.#held.fds) closeQuietly(fd);
+    if (handedOver) this.#pidfile?.unlock();
+    else this.#pidfile?.release();
+    this.#pidfile = null;
+    this.#deps.logger.info({ how, mountpoint: this.#held.mountpoint }, 'keeper ended');
+    this.#resolveEnd(how);
+  }
+
+  /** A serving child on the connection; `standby`: ready but not reading until START. */
+  #spawn(standby = false): void {
+    const held = this.#held;
+    const generation = held.generation++;
+    const child = spawnServingChild({
+      command: this.#deps.command, argv: this.#deps.argv, fds: held.fds,
+      connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby },
+      onMessage: (message) => {
+        if (message.type === 'init') held.negotiated = message.negotiated;
+        this.#onChildMessage?.(message);
+      },
+      onExit: (code, signal) => this.#childExited(child, code, signal),
+    });
+    this.#child = child;
+  }
+
+  #childExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#child !== child) return;
+    this.#child = null;
+    this.#onChildGone?.();
+    if (this.#state !== 'serving') return;
+    const { logger } = this.#deps;
+    if (code === EXIT_CONNECTION_ENDED) {
+      logger.info({ mountpoint: this.#held.mountpoint }, 'the kernel ended the FUSE connection (unmounted)');
+      this.#end('unmounted');
+      return;
+    }
+    const now = Date.now();
+    while (this.#crashes.length > 0 && this.#crashes[0]! < now - CRASH_WINDOW_MS) this.#crashes.shift();
+    this.#crashes.push(now);
+    const delay = this.#crashes.length > CRASHES_BEFORE_BACKOFF ? CRASH_BACKOFF_MS : 0;
+    logger.warn({ code, signal, restartInMs: delay, generation: this.#held.generation }, 'serving process died; starting another on the same connection');
+    setTimeout(() => { if (this.#state === 'serving' && this.#child === null) this.#spawn(); }, delay);
+  }
+
+  #listen(): void {
+    const { logger, native } = this.#deps;
+    this.#listener = new HandOverListener(handOverSocketPath(this.#options.pidfile), {
+      api: native,
+      current: () => ({ state: this.#connectionState(), fds: this.#held.fds }),
+      release: () => this.#releaseChild(),
+      resend: () => this.#resend(),
+      onHandedOver: (successor) => {
+        this.#state = 'handed-over';
+        for (const fd of this.#held.fds) closeQuietly(fd);
+        this.#pidfile?.unlock();
+        this.#pidfile = null;
+        logger.info({ successor }, 'connection handed over; waiting for a signal to exit (the mount stays)');
+      },
+      log: (level, fields, message) => logger[level](fields, message),
+    });
+  }
+
+  #connectionState(): ConnectionState {
+    const held = this.#held;
+    return { protocol: HAND_OVER_PROTOCOL, version: this.#deps.version, mountpoint: held.mountpoint, device: held.device, negotiated: held.negotiated, generation: held.generation };
+  }
+
+  async #acquirePidfile(): Promise<void> {
+    for (let warned = false; this.#state === 'serving'; ) {
+      try {
+        this.#pidfile = Pidfile.acquire(this.#options.pidfile, this.#deps.native);
+        this.#listen();
+        return;
+      } catch (err) {
+        if (!(err instanceof LxcfsError && err.code === 'LXCFS_PIDFILE_LOCKED')) throw err;
+        if (!warned) this.#deps.logger.warn({ pidfile: this.#options.pidfile }, 'waiting for the previous instance to let go of the pidfile');
+        warned = true;
+        await new Promise((resolve) => setTimeout(resolve, PIDFILE_RETRY_MS));
+      }
+    }
+  }
+
+  /** Tells the child to stop reading; resolves once it did (or is gone). */
+  #releaseChild(): Promise<void> {
+    if (this.#child === null) return Promise.resolve();
+    const released = this.#nextMessage('released', CHILD_STOP_GRACE_MS).catch(() => this.#killChild());
+    this.#child.send(RELEASE);
+    return released;
+  }
+
+  #nextMessage(type: ChildMessage['type'], timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error: string | null): void => {
+        clearTimeout(timer);
+        this.#onChildMessage = null;
+        this.#onChildGone = null;
+        if (error === null) resolve();
+        else reject(new LxcfsError('LXCFS_HAND_OVER_FAILED', `the serving process ${error} before "${type}"`));
+      };
+      const timer = setTimeout(() => settle(`sent nothing for ${timeoutMs} ms`), timeoutMs);
+      this.#onChildMessage = (message) => { if (message.type === type) settle(null); };
+      this.#onChildGone = () => settle('exited');
+    });
+  }
+
+  #resend(): void {
+    try {
+      writeSync(this.#held.fds[0]!, encodeNotifyResend());
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'the kernel cannot resend requests (Linux < 6.9?)');
+    }
+  }
+
+  async #stopChild(): Promise<void> {
+    const child = this.#child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  #killChild(): void {
+    const child = this.#child;
+    this.#child = null;
+    child?.kill('SIGKILL');
+  }
+
+  #detachOurs(): void {
+    const { mountpoint, mountId } = this.#held;
+    try {
+      const top = topMountAt(readOwnMountinfo(), mountpoint);
+      if (top !== undefined && top.mountId === mountId) this.#deps.native.umount(mountpoint, MNT_DETACH);
+      else if (top !== undefined) this.#deps.logger.warn({ mountpoint, covering: top.fsType }, 'our mount is covered; it stays until the next start detaches it');
+    } catch (err) {
+      this.#deps.logger.warn({ err, mountpoint }, 'unmount failed');
+    }
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed already
+  }
+}

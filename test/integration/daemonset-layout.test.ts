@@ -11,6 +11,7 @@ import t, { type Test } from 'tap';
 import { CONTAINER_MOUNTPOINT, CONTAINER_PARENT, HOST_MOUNTPOINT, HOST_PARENT } from '../../src/deploy/manifests.js';
 import { CLI, isMounted, tempDir } from '../helpers/daemon.js';
 import { cleanCommand, requirePrivileges } from '../helpers/env.js';
+import { childrenOf, isAlive, killIfStill, servingChildOf } from '../helpers/processes.js';
 
 interface Node {
   /** Stands for the host's HOST_PARENT (/var/lib). */
@@ -31,14 +32,24 @@ function node(t: Test): Node {
 }
 
 /** The daemon as the DaemonSet pod runs it: own mount namespace, the parent bound rshared. */
-function startPod(t: Test, n: Node, name: string): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const podParent = join(n.dir, name, CONTAINER_PARENT);
-  const podMountpoint = join(n.dir, name, CONTAINER_MOUNTPOINT);
+interface PodOptions {
+  readonly args?: readonly string[];
+  readonly pidfile?: string;
+  /** The container's root below the node's directory (default: the pod's name); two pods of one DaemonSet see the same paths. */
+  readonly root?: string;
+}
+
+function startPod(t: Test, n: Node, name: string, options: PodOptions = {}): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+  const root = options.root ?? name;
+  const extra = options.args ?? [];
+  const pidfile = options.pidfile ?? join(n.dir, `${name}.pid`);
+  const podParent = join(n.dir, root, CONTAINER_PARENT);
+  const podMountpoint = join(n.dir, root, CONTAINER_MOUNTPOINT);
   mkdirSync(podParent, { recursive: true });
   const script = [
     `mount --rbind '${n.hostParent}' '${podParent}'`,
     `mount --make-rshared '${podParent}'`,
-    `exec ${cleanCommand(CLI, ['-p', join(n.dir, `${name}.pid`), podMountpoint]).flat().join(' ')}`,
+    `exec ${cleanCommand(CLI, [...extra, '-p', pidfile, podMountpoint]).flat().join(' ')}`,
   ].join(' && ');
   // Without --propagation unchanged, unshare would make every mount private and nothing
   // would reach the host — the same as a hostPath without Bidirectional.
@@ -47,8 +58,10 @@ function startPod(t: Test, n: Node, name: string): { child: ChildProcess; exited
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   t.teardown(async () => {
+    const children = child.pid === undefined ? [] : childrenOf(child.pid);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
+    killIfStill(children, 'serve-connection');
   });
   return { child, exited, stderr: () => stderr };
 }
@@ -88,8 +101,13 @@ t.test('a pod\'s mount reaches the host, leaves it on SIGTERM, and a dead one is
 
   const second = startPod(t, n, 'pod-2');
   await waitUntil('the second pod\'s mount', () => readOnHost(meminfo).status === 0, second.stderr);
+  // Kubernetes kills every process of a container: the keeper and its serving process.
+  const serving = servingChildOf(second.child.pid!);
+  t.ok(serving !== undefined, 'the pod\'s keeper has a serving process');
   second.child.kill('SIGKILL');
+  process.kill(serving!, 'SIGKILL');
   await second.exited;
+  await waitUntil('the serving process to die', () => !isAlive(serving!), second.stderr);
   t.ok(isMounted(n.hostMountpoint), 'SIGKILL leaves the mount on the host');
   t.match(readOnHost(meminfo).stderr, /Transport endpoint is not connected|Software caused connection abort/, 'and it is dead');
 
@@ -102,4 +120,40 @@ t.test('a pod\'s mount reaches the host, leaves it on SIGTERM, and a dead one is
   third.child.kill('SIGTERM');
   t.equal(await third.exited, 0);
   t.notOk(isMounted(n.hostMountpoint));
+});
+
+t.test('a rolling update: the surge pod takes the connection over from the old pod, no read fails', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const n = node(t);
+  const meminfo = join(n.hostMountpoint, 'proc/meminfo');
+  // As in the manifests: the pidfile (and the hand-over socket beside it) on a hostPath both pods share.
+  const pidfile = join(n.dir, 'run', 'lxcfs-node.pid');
+  const pod = { args: ['--take-over'], pidfile, root: 'pod' };
+  const old = startPod(t, n, 'pod-old', pod);
+  await waitUntil('the old pod\'s mount on the host', () => readOnHost(meminfo).status === 0, old.stderr);
+  let reads = 0;
+  const failures: string[] = [];
+  let reading = true;
+  const loop = (async () => {
+    while (reading) {
+      const r = readOnHost(meminfo);
+      if (r.status === 0 && r.stdout.startsWith('MemTotal:')) reads++;
+      else failures.push(r.stderr);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  const surge = startPod(t, n, 'pod-new', pod);
+  await waitUntil('the surge pod to own the pidfile', () => readFileSync(pidfile, 'utf8').trim() === String(surge.child.pid), surge.stderr);
+  await waitUntil('the old pod to let go', () => /connection handed over; waiting for a signal/.test(old.stderr()), old.stderr);
+  old.child.kill('SIGTERM'); // Kubernetes deletes the old pod once the new one is ready
+  t.equal(await old.exited, 0, 'the old pod exits cleanly');
+  t.ok(isMounted(n.hostMountpoint), 'and leaves the mount on the host');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  reading = false;
+  await loop;
+  t.ok(reads > 10, `the host read throughout (${reads} reads)`);
+  t.same(failures.slice(0, 3), [], `no read failed (${failures.length} did)`);
+  surge.child.kill('SIGTERM');
+  t.equal(await surge.exited, 0);
+  t.notOk(isMounted(n.hostMountpoint), 'the last pod\'s stop unmounts on the host');
 });

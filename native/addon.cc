@@ -1,5 +1,5 @@
 // Module init of the lxcfs_node addon: registers the thin syscall wrappers (device.cc) and
-// fd passing (fdpass.cc), the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
+// fd passing (fdpass.cc), re-attaching into a mount namespace (ns.cc), the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
 // open-file tables (open-table.cc). Only what Node cannot do lives in C++; the
 // FUSE protocol and every policy decision are in TypeScript (src/fuse/, src/native/addon.ts).
 #include "addon.h"
@@ -19,6 +19,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("peerCredentials", Napi::Function::New(env, lxcfs::PeerCredentials, "peerCredentials"));
   exports.Set("sendMessage", Napi::Function::New(env, lxcfs::SendMessage, "sendMessage"));
   exports.Set("receiveMessage", Napi::Function::New(env, lxcfs::ReceiveMessage, "receiveMessage"));
+  exports.Set("openTreeClone", Napi::Function::New(env, lxcfs::OpenTreeClone, "openTreeClone"));
+  exports.Set("reattachMount", Napi::Function::New(env, lxcfs::ReattachMount, "reattachMount"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
   lxcfs::RegisterOpenTable(env, exports);
   return exports;

@@ -17,6 +17,8 @@ Napi::Value UnixConnect(const Napi::CallbackInfo& info);
 Napi::Value PeerCredentials(const Napi::CallbackInfo& info);
 Napi::Value SendMessage(const Napi::CallbackInfo& info);
 Napi::Value ReceiveMessage(const Napi::CallbackInfo& info);
+Napi::Value OpenTreeClone(const Napi::CallbackInfo& info);
+Napi::Value ReattachMount(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
 void RegisterOpenTable(Napi::Env env, Napi::Object exports);
 

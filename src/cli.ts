@@ -17,7 +17,10 @@ import type { Daemon } from './daemon.js';
 import { splitOptions } from './mount-options.js';
 
 export type Command =
-  | { readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null; readonly takeOver: boolean }
+  | {
+    readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null;
+    readonly takeOver: boolean; readonly reattachEverySeconds: number;
+  }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
 
@@ -40,6 +43,7 @@ const FLAGS = {
   threads: { type: 'string' },
   http: { type: 'string' },
   'take-over': { type: 'boolean' },
+  'reattach-every': { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -72,6 +76,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
     takeOver: values['take-over'] === true,
+    reattachEverySeconds: reattachEvery(values['reattach-every']),
   };
 }
 
@@ -79,6 +84,15 @@ function spinMicros(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SPIN_MICROS;
   const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   if (!(n <= MAX_SPIN_MICROS)) throw new LxcfsError('LXCFS_USAGE', `--spin-us takes 0 to ${MAX_SPIN_MICROS}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const DEFAULT_REATTACH_EVERY_SECONDS = 30;
+
+function reattachEvery(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REATTACH_EVERY_SECONDS;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= 86_400)) throw new LxcfsError('LXCFS_USAGE', `--reattach-every takes 0 to 86400 seconds, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -95,6 +109,7 @@ export function usage(): string {
        lxcfs-node doctor [--pid PID] [--json] [mountpoint]  (why a node or pod sees no virtual values)
        lxcfs-node mutate [--patch] < review.json  (the injector's answer to an AdmissionReview)
        lxcfs-node injector [options]               (the pod injector's webhook; --help)
+       lxcfs-node reattach [--json] [mountpoint]   (give containers whose files died the live ones)
 
 Serves container-aware /proc files computed from the cgroup of the process reading them.
 
@@ -113,6 +128,8 @@ Options (lxcfs-compatible):
       --take-over          if another instance holds the pidfile, take its mount over
                            (an upgrade without failed reads); the old one stops serving
                            and waits for a signal, leaving the mount in place
+      --reattach-every S   every S seconds, give containers whose files died with a
+                           lost connection the live ones (default ${DEFAULT_REATTACH_EVERY_SECONDS}; 0 never)
   -v, --version            print the version
   -h, --help               print this help
 Tuning:
@@ -144,7 +161,10 @@ async function serve(argv: readonly string[]): Promise<number> {
   const { native } = await import('./native/addon.js');
   const { Keeper } = await import('./keeper/keeper.js');
   // This process keeps the mount and the connection; a serving child answers requests.
-  const keeper = await Keeper.start({ ...command.options, takeOver: command.takeOver }, { native, logger, version: version(), argv });
+  const keeper = await Keeper.start(
+    { ...command.options, takeOver: command.takeOver, reattachEveryMs: command.reattachEverySeconds * 1000 },
+    { native, logger, version: version(), argv },
+  );
   process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still holding the connection'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
@@ -157,12 +177,15 @@ async function serve(argv: readonly string[]): Promise<number> {
 }
 
 /** The daemon's --http endpoint: /metrics, /readyz, /livez. */
-export async function serveHttp(listen: ListenAddress, daemon: Daemon, options: DaemonOptions, logger: Logger, packageVersion = version()): Promise<HttpEndpoint> {
+export async function serveHttp(
+  listen: ListenAddress, daemon: Daemon, options: DaemonOptions, logger: Logger, packageVersion = version(),
+  repairs?: () => ReadonlyMap<string, number>,
+): Promise<HttpEndpoint> {
   const { startHttpServer } = await import('./agent/http-server.js');
   const { createMetrics } = await import('./agent/metrics.js');
   const { readinessCheck } = await import('./agent/health.js');
   const isMounted = () => daemon.isMounted();
-  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: packageVersion, layout: daemon.layout, threads: options.threads });
+  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: packageVersion, layout: daemon.layout, threads: options.threads, repairs });
   const readiness = readinessCheck({ mountpoint: daemon.mountpoint, isMounted });
   const endpoint = await startHttpServer(listen, { metrics, readiness, logger });
   logger.info({ address: endpoint.address }, 'serving http');
@@ -197,6 +220,11 @@ const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
     });
     return 0;
+  },
+  reattach: async (argv) => {
+    const { reattachCommand } = await import('./keeper/reattach-command.js');
+    const { native } = await import('./native/addon.js');
+    return reattachCommand(argv, { stdout: (s) => process.stdout.write(s), native });
   },
   'serve-connection': async (argv) => {
     const { serveConnection } = await import('./keeper/child-main.js');

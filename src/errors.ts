@@ -17,6 +17,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_MOUNT_FAILED: { errno: E.EIO, message: 'mount(2) failed' },
   LXCFS_PIDFILE_LOCKED: { errno: E.EAGAIN, message: 'another instance holds the pidfile' },
   LXCFS_HAND_OVER_FAILED: { errno: E.EAGAIN, message: 'the running instance did not hand its mount over' },
+  LXCFS_NO_LIVE_MOUNT: { errno: E.ENOENT, message: 'no lxcfs-node mount to re-attach from' },
   LXCFS_HTTP_LISTEN: { errno: E.EADDRINUSE, message: 'the --http address cannot be listened on' },
   // the injector (an admission request it cannot read is answered 400, never a crash)
   LXCFS_ADMISSION_INVALID: { errno: E.EINVAL, message: 'not a valid AdmissionReview' },

@@ -26,13 +26,19 @@ function run(argv: string[]) {
 }
 
 t.test('defaults: /var/lib/lxcfs, /run/lxcfs-node.pid, swap on', async (t) => {
-  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null, takeOver: false });
+  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null, takeOver: false, reattachEverySeconds: 30 });
 });
 
 t.test('--take-over: take a running instance\'s mount over instead of failing on its pidfile', async (t) => {
   const command = parseCommandLine(['--take-over', '/mnt/x']);
   t.match(command, { kind: 'run', takeOver: true, options: { mountpoint: '/mnt/x' } });
   t.match(usage(), /--take-over/);
+});
+
+t.test('--reattach-every: seconds between looks for containers with dead files, 0 never', async (t) => {
+  t.match(parseCommandLine(['--reattach-every', '0']), { reattachEverySeconds: 0 });
+  t.match(parseCommandLine(['--reattach-every', '600']), { reattachEverySeconds: 600 });
+  for (const bad of ['-1', 'x', '86401', '1.5']) t.throws(() => parseCommandLine(['--reattach-every', bad]), { code: 'LXCFS_USAGE' }, bad);
 });
 
 t.test('a mountpoint argument', async (t) => {
@@ -212,7 +218,7 @@ t.test('subcommands by first word, through the installed command', async (t) => 
     const [command, argv] = cleanCommand(CLI, args);
     return spawnSync(command, argv, { encoding: 'utf8', timeout: 20_000 });
   };
-  for (const [word, heading] of [['doctor', /^Usage: lxcfs-node doctor/], ['mutate', /^Usage: lxcfs-node mutate/], ['injector', /^Usage: lxcfs-node injector/]] as const) {
+  for (const [word, heading] of [['doctor', /^Usage: lxcfs-node doctor/], ['mutate', /^Usage: lxcfs-node mutate/], ['injector', /^Usage: lxcfs-node injector/], ['reattach', /^Usage: lxcfs-node reattach/]] as const) {
     const r = run(word, '--help');
     t.equal(r.status, 0, `${word} --help: ${r.stderr}`);
     t.match(r.stdout, heading);

@@ -13,6 +13,8 @@ export interface MetricsSource {
   /** cgroup layout: v1, hybrid or v2. */
   readonly layout: string;
   readonly threads: number;
+  /** Re-attach outcomes of the keeper so far (src/keeper/reattach.ts); none outside a keeper. */
+  repairs?(): ReadonlyMap<string, number>;
 }
 
 export interface Metrics {
@@ -46,6 +48,15 @@ export function createMetrics(source: MetricsSource): Metrics {
       for (const file of stats.totals().files) {
         for (const [reason, n] of file.fallbacks) this.inc({ file: file.path, reason }, n);
       }
+    },
+  });
+  new Counter({
+    name: 'lxcfs_node_reattached_mounts_total',
+    help: 'Dead lxcfs-node mounts found in containers\' mount namespaces after a lost connection, by outcome: replaced by the live file, alive (another instance\'s, left alone), or the step that failed.',
+    labelNames: ['outcome'], registers,
+    collect() {
+      this.reset();
+      for (const [outcome, n] of source.repairs?.() ?? []) this.inc({ outcome }, n);
     },
   });
   new Counter({

@@ -7,6 +7,8 @@ export interface MountEntry {
   readonly mountId: number;
   /** st_dev of the mounted filesystem, "major:minor": the same in every mount namespace. */
   readonly device: string;
+  /** The path inside the filesystem that is mounted ("/", or a file for a bind mount of one). */
+  readonly root: string;
   readonly mountPoint: string;
   readonly fsType: string;
   readonly source: string;
@@ -26,6 +28,7 @@ export function parseMountinfo(text: string): MountEntry[] {
     entries.push({
       mountId: Number(fields[0]),
       device: fields[2]!,
+      root: unescapeOctal(fields[3]!),
       mountPoint: unescapeOctal(fields[4]!),
       fsType: fields[dash + 1]!,
       source: unescapeOctal(fields[dash + 2]!),

@@ -47,8 +47,15 @@ export async function serveConnection(argv: readonly string[], version: string):
     fds, negotiated: connection.negotiated ?? undefined, firstFh: connection.firstFh, mountId: connection.mountId ?? undefined,
     onInit: (negotiated) => tell({ type: 'init', negotiated }),
   });
+  // The keeper's re-attach outcomes, for /metrics; it sends the totals after each pass.
+  let repairs: ReadonlyMap<string, number> = new Map();
+  process.on('message', (message: unknown) => {
+    const m = message as { type?: unknown; totals?: unknown } | null;
+    if (m?.type !== 'repairs' || typeof m.totals !== 'object' || m.totals === null) return;
+    repairs = new Map(Object.entries(m.totals).filter((e): e is [string, number] => Number.isSafeInteger(e[1])));
+  });
   let http: HttpEndpoint | null = null;
-  if (command.http !== null) http = await serveHttp(command.http, daemon, command.options, logger, version);
+  if (command.http !== null) http = await serveHttp(command.http, daemon, command.options, logger, version, () => repairs);
   process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still serving'));
   for (const signal of ['SIGINT', 'SIGHUP'] as const) process.on(signal, () => {});
   let ending = false;

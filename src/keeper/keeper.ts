@@ -6,7 +6,7 @@
 // moment, none fails. A successor keeper (an upgrade, a DaemonSet surge pod) takes the
 // connection over through hand-over.ts; the keeper that handed over stays until signalled
 // (so a supervisor does not restart it into taking the connection back) and never unmounts.
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, writeSync } from 'node:fs';
 import type { DaemonOptions } from '../config.js';
 import { buildRenderer, mountFuse } from '../daemon.js';
@@ -19,7 +19,8 @@ import { MNT_DETACH, type NativeAddon } from '../native/addon.js';
 import { Pidfile } from '../pidfile.js';
 import { firstFhOf, HAND_OVER_PROTOCOL, type ConnectionState } from './connection-state.js';
 import { handOverSocketPath, HandOverListener, requestHandOver } from './hand-over.js';
-import { EXIT_CONNECTION_ENDED, RELEASE, spawnServingChild, START, type ChildMessage } from './serving-child.js';
+import { findStaleMounts, type ReattachResult } from './reattach.js';
+import { EXIT_CONNECTION_ENDED, RELEASE, spawnServingChild, START, thisCommand, type ChildMessage } from './serving-child.js';
 
 export interface KeeperDeps {
   readonly native: NativeAddon;
@@ -35,6 +36,8 @@ export interface KeeperDeps {
 export interface KeeperOptions extends DaemonOptions {
   /** When another instance holds the pidfile: take its connection over instead of failing. */
   readonly takeOver: boolean;
+  /** How often to look for containers whose files died with a lost connection (0: never). */
+  readonly reattachEveryMs: number;
 }
 
 /** Crashes within CRASH_WINDOW_MS beyond which a new child waits CRASH_BACKOFF_MS. */
@@ -44,6 +47,7 @@ const CRASH_BACKOFF_MS = 1_000;
 const CHILD_STOP_GRACE_MS = 5_000;
 const FIRST_SERVING_TIMEOUT_MS = 15_000;
 const PIDFILE_RETRY_MS = 100;
+const REATTACH_TIMEOUT_MS = 60_000;
 
 export type KeeperEnd = 'stopped' | 'unmounted' | 'handed-over';
 
@@ -69,6 +73,12 @@ export class Keeper {
   #onChildGone: (() => void) | null = null;
   #state: 'taking-over' | 'serving' | 'handed-over' | 'stopping' | 'ended' = 'serving';
   #resolveEnd!: (end: KeeperEnd) => void;
+  #reattachTimer: NodeJS.Timeout | null = null;
+  #reattaching = false;
+  /** Stale mounts found alive (another instance's) are not looked at again. */
+  readonly #leftAlone = new Set<string>();
+  /** Re-attach outcomes so far, for the serving child's /metrics. */
+  readonly #repairs = new Map<string, number>();
   readonly ended: Promise<KeeperEnd>;
 
   private constructor(options: KeeperOptions, deps: KeeperDeps, held: Held, pidfile: Pidfile | null) {
@@ -182,6 +192,7 @@ export class Keeper {
     if (this.#state === 'ended') return;
     const handedOver = this.#state === 'handed-over' || how === 'handed-over';
     this.#state = 'ended';
+    if (this.#reattachTimer !== null) clearInterval(this.#reattachTimer);
     this.#listener?.close();
     if (!handedOver) for (const fd of this.#held.fds) closeQuietly(fd);
     if (handedOver) this.#pidfile?.unlock();
@@ -200,11 +211,61 @@ export class Keeper {
       connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby },
       onMessage: (message) => {
         if (message.type === 'init') held.negotiated = message.negotiated;
+        if (message.type === 'serving') this.#childServing(child);
         this.#onChildMessage?.(message);
       },
       onExit: (code, signal) => this.#childExited(child, code, signal),
     });
     this.#child = child;
+  }
+
+  /** A child serves: re-attaching can begin (its lookups through our mount get answered). */
+  #childServing(child: ChildProcess): void {
+    if (this.#repairs.size > 0) child.send({ type: 'repairs', totals: Object.fromEntries(this.#repairs) });
+    const every = this.#options.reattachEveryMs;
+    if (every <= 0 || this.#reattachTimer !== null) return;
+    this.#reattachTimer = setInterval(() => this.#reattachPass(), every);
+    this.#reattachTimer.unref();
+    this.#reattachPass();
+  }
+
+  /**
+   * Looks for containers that still show a dead connection's files and, if there are any,
+   * runs `lxcfs-node reattach` for them — in a process of its own: its path lookups go
+   * through our mount, which this process must never wait on (it restarts the child).
+   */
+  #reattachPass(): void {
+    if (this.#reattaching || this.#state !== 'serving') return;
+    const { logger } = this.#deps;
+    const held = this.#held;
+    let stale;
+    try {
+      stale = findStaleMounts('/proc', held.device, null).filter((m) => !this.#leftAlone.has(`${m.namespace} ${m.target} ${m.device}`));
+    } catch (err) {
+      logger.warn({ err }, 'cannot scan mount namespaces for stale mounts');
+      return;
+    }
+    if (stale.length === 0) return;
+    this.#reattaching = true;
+    const command = this.#deps.command ?? thisCommand();
+    execFile(command.file, [...command.args, 'reattach', '--json', '--device', held.device, held.mountpoint], { timeout: REATTACH_TIMEOUT_MS }, (err, stdout) => {
+      this.#reattaching = false;
+      let results: ReattachResult[];
+      try {
+        results = (JSON.parse(stdout) as { results: ReattachResult[] }).results;
+      } catch {
+        logger.warn({ err, stale: stale.length }, 're-attaching failed');
+        return;
+      }
+      for (const r of results) {
+        this.#repairs.set(r.outcome, (this.#repairs.get(r.outcome) ?? 0) + 1);
+        if (r.outcome === 'alive') this.#leftAlone.add(`${r.namespace} ${r.target} ${r.device}`);
+        const fields = { namespacePid: r.pid, target: r.target, file: r.root, outcome: r.outcome, errno: r.errno };
+        if (r.outcome === 'replaced') logger.info(fields, 're-attached a container\'s dead mount');
+        else if (r.outcome !== 'alive') logger.warn(fields, 'could not re-attach a container\'s dead mount');
+      }
+      this.#child?.send({ type: 'repairs', totals: Object.fromEntries(this.#repairs) });
+    });
   }
 
   #childExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {

@@ -47,6 +47,15 @@ export interface NativeAddon extends OpenTableApi {
    * the stream. Received fds are O_CLOEXEC and owned by the caller.
    */
   receiveMessage(fd: number, timeoutMs: number): { readonly data: Buffer; readonly fds: readonly number[] } | null;
+  /** open_tree(path, OPEN_TREE_CLONE): an fd of a detached copy of the mount at `path`, to attach elsewhere. */
+  openTreeClone(path: string): number;
+  /**
+   * In a forked child: setns into the mount namespace `nsPath` (/proc/<pid>/ns/mnt); if
+   * `target` there is a dead FUSE mount (open: ENOTCONN/ECONNABORTED), detach it and move the
+   * tree of `treeFd` onto it. Outcome "replaced", "alive" (left alone), or the failed step
+   * ("setns", "not-dead", "umount", "move_mount", "timeout", "failed") with its errno.
+   */
+  reattachMount(nsPath: string, treeFd: number, target: string, timeoutMs: number): { readonly outcome: string; readonly errno: number };
   /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
   lockFile(fd: number): boolean;
   /**
@@ -117,6 +126,8 @@ export const native: NativeAddon = Object.freeze({
   peerCredentials: (fd: number) => addon().peerCredentials(fd),
   sendMessage: (fd: number, data: Buffer, fds: readonly number[]) => addon().sendMessage(fd, data, fds),
   receiveMessage: (fd: number, timeoutMs: number) => addon().receiveMessage(fd, timeoutMs),
+  openTreeClone: (path: string) => addon().openTreeClone(path),
+  reattachMount: (nsPath: string, treeFd: number, target: string, timeoutMs: number) => addon().reattachMount(nsPath, treeFd, target, timeoutMs),
   get DeviceReader() {
     return addon().DeviceReader;
   },

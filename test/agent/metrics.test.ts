@@ -82,3 +82,14 @@ t.test('lxcfs_node_mounted follows the mount', async (t) => {
   setMounted(true);
   t.equal(samples(t, await metrics.render()).get('lxcfs_node_mounted'), 1);
 });
+
+t.test('re-attach outcomes come from the keeper, as it last reported them', async (t) => {
+  const stats = ReadStats.create(1);
+  let repairs = new Map<string, number>();
+  const metrics = createMetrics({ stats, isMounted: () => true, version: '1', layout: 'v2', threads: 1, repairs: () => repairs });
+  t.notMatch(await metrics.render(), /lxcfs_node_reattached_mounts_total\{/, 'none before a repair');
+  repairs = new Map([['replaced', 3], ['alive', 1]]);
+  const s = samples(t, await metrics.render());
+  t.equal(s.get('lxcfs_node_reattached_mounts_total{outcome="replaced"}'), 3);
+  t.equal(s.get('lxcfs_node_reattached_mounts_total{outcome="alive"}'), 1);
+});

@@ -11,13 +11,13 @@ const MOUNTINFO = [
   '',
 ].join('\n');
 
-t.test('parses mount id, device, mount point, fs type and source', async (t) => {
+t.test('parses mount id, device, root, mount point, fs type and source', async (t) => {
   t.same(parseMountinfo(MOUNTINFO), [
-    { mountId: 22, device: '8:1', mountPoint: '/', fsType: 'ext4', source: '/dev/sda1' },
-    { mountId: 23, device: '0:21', mountPoint: '/proc', fsType: 'proc', source: 'proc' },
-    { mountId: 24, device: '0:22', mountPoint: '/sys', fsType: 'sysfs', source: 'sysfs' },
-    { mountId: 36, device: '98:0', mountPoint: '/mnt/parent', fsType: 'ext3', source: '/dev/root' },
-    { mountId: 40, device: '0:50', mountPoint: '/var/lib/lxcfs', fsType: 'fuse.lxcfs', source: 'lxcfs' },
+    { mountId: 22, device: '8:1', root: '/', mountPoint: '/', fsType: 'ext4', source: '/dev/sda1' },
+    { mountId: 23, device: '0:21', root: '/', mountPoint: '/proc', fsType: 'proc', source: 'proc' },
+    { mountId: 24, device: '0:22', root: '/', mountPoint: '/sys', fsType: 'sysfs', source: 'sysfs' },
+    { mountId: 36, device: '98:0', root: '/mnt1', mountPoint: '/mnt/parent', fsType: 'ext3', source: '/dev/root' },
+    { mountId: 40, device: '0:50', root: '/', mountPoint: '/var/lib/lxcfs', fsType: 'fuse.lxcfs', source: 'lxcfs' },
   ]);
 });
 
@@ -61,7 +61,7 @@ t.test('topMountAt: the last (topmost) mount at exactly that path', async (t) =>
     '12 10 0:3 / /mnt rw - fuse.lxcfs second rw',
     '13 1 0:4 / /mnt2 rw - tmpfs other rw',
   ].join('\n'));
-  t.same(topMountAt(entries, '/mnt'), { mountId: 12, device: '0:3', mountPoint: '/mnt', fsType: 'fuse.lxcfs', source: 'second' });
+  t.same(topMountAt(entries, '/mnt'), { mountId: 12, device: '0:3', root: '/', mountPoint: '/mnt', fsType: 'fuse.lxcfs', source: 'second' });
   t.equal(topMountAt(entries, '/mnt/sub')?.mountId, 11);
   t.equal(topMountAt(entries, '/mn'), undefined, 'no prefix match');
   t.equal(topMountAt(entries, '/mnt/'), undefined, 'exact string match');

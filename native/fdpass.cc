@@ -19,7 +19,7 @@ namespace lxcfs {
 namespace {
 
 constexpr size_t kMaxMessage = 64 * 1024;
-constexpr size_t kMaxFds = 32;
+constexpr size_t kMaxFds = 64;  // a connection's fd and a clone per serving thread (--threads ≤ 64)
 
 bool UnixAddress(Napi::Env env, const std::string& path, sockaddr_un& addr) {
   addr = {};
@@ -119,7 +119,7 @@ Napi::Value SendMessage(const Napi::CallbackInfo& info) {
   auto data = info[1].As<Napi::Buffer<uint8_t>>();
   auto list = info[2].As<Napi::Array>();
   if (data.Length() == 0 || data.Length() > kMaxMessage || list.Length() > kMaxFds) {
-    Napi::RangeError::New(env, "message of 1 byte to 64 KiB with at most 32 fds").ThrowAsJavaScriptException();
+    Napi::RangeError::New(env, "message of 1 byte to 64 KiB with at most 64 fds").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   std::vector<int> fds(list.Length());

@@ -7,6 +7,7 @@
 // TypeScript (src/keeper/reattach.ts).
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -33,7 +34,10 @@ enum ChildExit : int { kReplaced = 0, kAlive = 10, kSetns = 11, kNotDead = 12, k
 }
 
 // In the forked child only: enter the namespace, and replace a dead mount at target.
-[[noreturn]] void ReattachInChild(int ns_fd, int tree_fd, const char* target, int pipe_fd) {
+[[noreturn]] void ReattachInChild(int ns_fd, int tree_fd, const char* target, int pipe_fd, pid_t parent) {
+  // Never outlive the caller (a timed-out `lxcfs-node reattach` is killed): no umount or
+  // move_mount may happen after nobody waits for the outcome.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(kSetns);
   if (setns(ns_fd, CLONE_NEWNS) != 0) Report(pipe_fd, errno, kSetns);
   // open(2), not stat(2): the kernel may answer a stat from its attribute cache even for a
   // dead connection, whereas an open always reaches the filesystem's server.
@@ -97,10 +101,11 @@ Napi::Value ReattachMount(const Napi::CallbackInfo& info) {
     ThrowErrno(env, err, "pipe2");
     return env.Undefined();
   }
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    ReattachInChild(ns_fd, tree_fd, target.c_str(), fds[1]);
+    ReattachInChild(ns_fd, tree_fd, target.c_str(), fds[1], parent);
   }
   int fork_err = errno;
   close(ns_fd);
@@ -116,11 +121,11 @@ Napi::Value ReattachMount(const Napi::CallbackInfo& info) {
   for (int64_t waited = 0;; waited += 5) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (done < 0 && errno != EINTR) { outcome = "failed"; break; }
-    if (waited >= timeout_ms) {
+    if ((done < 0 && errno != EINTR) || waited >= timeout_ms) {
+      outcome = done < 0 && errno != EINTR ? "failed" : "timeout";
       kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      outcome = "timeout";
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
       break;
     }
     timespec pause{0, 5 * 1000 * 1000};

@@ -14,6 +14,7 @@ import { LxcfsError } from './errors.js';
 import { REGISTRY } from './files/registry.js';
 import { createLogger, rateLimited, type Logger } from './log.js';
 import type { Daemon } from './daemon.js';
+import type { Keeper } from './keeper/keeper.js';
 import { splitOptions } from './mount-options.js';
 
 export type Command =
@@ -159,19 +160,24 @@ async function serve(argv: readonly string[]): Promise<number> {
   const logger = rateLimited(createLogger(command.options.debug));
   // Loaded here, not at the top, so --help and --version work before the native build.
   const { native } = await import('./native/addon.js');
-  const { Keeper } = await import('./keeper/keeper.js');
-  // This process keeps the mount and the connection; a serving child answers requests.
-  const keeper = await Keeper.start(
-    { ...command.options, takeOver: command.takeOver, reattachEveryMs: command.reattachEverySeconds * 1000 },
-    { native, logger, version: version(), argv },
-  );
+  const { Keeper: KeeperClass } = await import('./keeper/keeper.js');
+  // This process keeps the mount and the connection; a serving child answers requests. It
+  // must never die of an exception, not even while it starts (a take-over waits on a peer).
   process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still holding the connection'));
+  let keeper: Keeper | undefined;
+  let stopAsked = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'stopping');
-      void keeper.stop();
+      stopAsked = true;
+      void keeper?.stop();
     });
   }
+  keeper = await KeeperClass.start(
+    { ...command.options, takeOver: command.takeOver, reattachEveryMs: command.reattachEverySeconds * 1000 },
+    { native, logger, version: version(), argv },
+  );
+  if (stopAsked) void keeper.stop();
   await keeper.ended;
   return 0;
 }

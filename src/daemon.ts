@@ -142,7 +142,7 @@ export class Daemon {
     const device = new FuseDevice(fd, deps.native, deps.logger);
     return Daemon.#serveOn(options, deps, content, device, {
       pidfile: null, mountId: connection.mountId, extraFds, firstFh: connection.firstFh,
-      negotiated: connection.negotiated, onInit: connection.onInit,
+      negotiated: connection.negotiated, onInit: connection.onInit, resend: connection.resend === true,
     });
   }
 
@@ -160,14 +160,12 @@ export class Daemon {
         threads?.start(negotiated);
         how.onInit?.(negotiated);
       };
-      const session = new FuseSession({ sink: device, operations: filesystem, logger, negotiated: how.negotiated, onInit });
+      const session = new FuseSession({ sink: device, operations: filesystem, logger, negotiated: how.negotiated, onInit, mayBeInitialised: how.resend === true });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
       device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
-      if (how.negotiated !== undefined) {
-        threads?.start(how.negotiated);
-        device.resendUnanswered();
-      }
+      if (how.negotiated !== undefined) threads?.start(how.negotiated);
+      if (how.negotiated !== undefined || how.resend === true) device.resendUnanswered();
       sampler?.start();
       const { mountpoint } = options;
       logger.info({ mountpoint, mountId: how.mountId, layout, files: REGISTRY.length, threads: options.threads, adopted: how.negotiated !== undefined }, how.pidfile === null ? 'serving' : 'mounted');
@@ -238,6 +236,8 @@ export interface AdoptedConnection {
   readonly firstFh: number;
   /** The mount's id in this mount namespace (for isMounted). */
   readonly mountId: number | undefined;
+  /** A predecessor served the connection (even if its INIT parameters were lost): resend what it held. */
+  readonly resend?: boolean;
   /** Told once INIT is negotiated here, so the keeper can hand it to successors. */
   readonly onInit?: (negotiated: InitOut) => void;
 }
@@ -249,6 +249,7 @@ interface ServeHow {
   readonly firstFh: number;
   readonly negotiated?: InitOut;
   readonly onInit?: (negotiated: InitOut) => void;
+  readonly resend?: boolean;
 }
 
 interface BuiltContent extends Content {

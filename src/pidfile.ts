@@ -1,7 +1,7 @@
 // The pidfile: holds our pid under an exclusive flock(2) for the daemon's lifetime, so a
 // second instance with the same pidfile refuses to start (lxcfs semantics: run extra
 // instances with their own -p). Removed at a clean stop.
-import { closeSync, ftruncateSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LxcfsError } from './errors.js';
 
@@ -20,16 +20,24 @@ export class Pidfile {
 
   static acquire(path: string, locker: FileLocker, pid = process.pid): Pidfile {
     mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, 'a+', 0o644);
-    try {
-      if (!locker.lockFile(fd)) throw new LxcfsError('LXCFS_PIDFILE_LOCKED', path);
-      ftruncateSync(fd, 0);
-      writeSync(fd, `${pid}\n`);
-    } catch (err) {
-      closeSync(fd);
-      throw err;
+    // A holder that releases unlinks the file: a lock taken on the unlinked inode meanwhile
+    // would be a lock nobody else can see. Locked, the file must still be the one at `path`.
+    for (let attempt = 0; ; attempt++) {
+      const fd = openSync(path, 'a+', 0o644);
+      try {
+        if (!locker.lockFile(fd)) throw new LxcfsError('LXCFS_PIDFILE_LOCKED', path);
+        if (!isAt(fd, path) && attempt < 3) {
+          closeSync(fd);
+          continue;
+        }
+        ftruncateSync(fd, 0);
+        writeSync(fd, `${pid}\n`);
+      } catch (err) {
+        closeSync(fd);
+        throw err;
+      }
+      return new Pidfile(path, fd);
     }
-    return new Pidfile(path, fd);
   }
 
   /**
@@ -56,5 +64,16 @@ export class Pidfile {
     } catch {
       // Already closed.
     }
+  }
+}
+
+/** The open file `fd` is the file now at `path` (same inode). */
+function isAt(fd: number, path: string): boolean {
+  try {
+    const open = fstatSync(fd);
+    const now = statSync(path);
+    return open.ino === now.ino && open.dev === now.dev;
+  } catch {
+    return false;
   }
 }

@@ -115,3 +115,19 @@ t.test('unlock keeps the file for a successor and closes the fd; the successor w
   Pidfile.acquire(path, l, 12345);
   t.equal(readFileSync(path, 'utf8'), '12345\n');
 });
+
+t.test('a lock won on a file the holder just removed is taken again on the file now at the path', async (t) => {
+  const path = join(t.testdir({}), 'p.pid');
+  let calls = 0;
+  const racing: FileLocker = {
+    lockFile() {
+      calls++;
+      if (calls === 1) unlinkSync(path); // the holder's release() between our open and our lock
+      return true;
+    },
+  };
+  const pidfile = Pidfile.acquire(path, racing, 4242);
+  t.equal(calls, 2, 'locked twice');
+  t.equal(readFileSync(path, 'utf8'), '4242\n', 'our pid is in the file others will see');
+  pidfile.release();
+});

@@ -46,6 +46,13 @@ export interface SessionOptions {
   readonly logger: Logger;
   /** Parameters of a connection initialised elsewhere; the session then skips INIT. */
   readonly negotiated?: InitOut;
+  /**
+   * The connection may have been initialised by a predecessor whose parameters were lost (it
+   * died between answering INIT and telling anyone): a request other than INIT then proves
+   * INIT was answered — the kernel sends nothing before — and the session assumes what it
+   * would itself have negotiated with a current kernel.
+   */
+  readonly mayBeInitialised?: boolean;
   /** Called once when the kernel sends DESTROY (unmount). */
   readonly onDestroy?: () => void;
   /** Called once INIT is negotiated and answered, with what a clone of the fd needs. */
@@ -66,6 +73,7 @@ export class FuseSession {
   readonly #handOver: ((raw: Buffer) => void) | undefined;
   readonly #handlers: ReadonlyMap<number, Handler>;
   #negotiated: InitOut | undefined;
+  readonly #mayBeInitialised: boolean;
   #destroyed = false;
 
   constructor(options: SessionOptions) {
@@ -75,6 +83,7 @@ export class FuseSession {
     this.#onInit = options.onInit;
     this.#handOver = options.handOver;
     this.#negotiated = options.negotiated;
+    this.#mayBeInitialised = options.mayBeInitialised === true;
     this.#handlers = handlersFor(options.operations);
   }
 
@@ -122,6 +131,7 @@ export class FuseSession {
 
   #dispatch(req: RequestHeader): ReplyBody {
     if (req.opcode === Opcode.INIT) return this.#init(req);
+    if (this.#negotiated === undefined && this.#mayBeInitialised) this.#assumeInitialised();
     if (this.#negotiated === undefined) throw new LxcfsError('LXCFS_FUSE_PROTOCOL', `opcode ${req.opcode} before INIT`);
     if (req.opcode === Opcode.DESTROY) return this.#destroy();
     const handler = this.#handlers.get(req.opcode);
@@ -188,6 +198,16 @@ export class FuseSession {
     if (this.#onInit !== undefined) queueMicrotask(() => this.#onInit?.(negotiated));
     this.#logger.info({ kernel: `${init.major}.${init.minor}`, minor: negotiated.minor, flags: negotiated.flags }, 'FUSE session initialised');
     return encodeInitOut(negotiated);
+  }
+
+  #assumeInitialised(): void {
+    const negotiated: InitOut = {
+      major: FUSE_KERNEL_VERSION, minor: FUSE_KERNEL_MINOR_VERSION, maxReadahead: MAX_WRITE, flags: WANTED_FLAGS,
+      maxBackground: 64, congestionThreshold: 48, maxWrite: MAX_WRITE, timeGran: 1, maxPages: MAX_WRITE / 4096,
+    };
+    this.#negotiated = negotiated;
+    this.#log('error', { negotiated }, 'requests arrive on a connection initialised by a lost predecessor; assuming the usual INIT');
+    if (this.#onInit !== undefined) queueMicrotask(() => this.#onInit?.(negotiated));
   }
 
   #destroy(): ReplyBody {

@@ -44,7 +44,7 @@ export async function serveConnection(argv: readonly string[], version: string):
     await start;
   }
   const daemon = Daemon.serve(command.options, { native, logger }, {
-    fds, negotiated: connection.negotiated ?? undefined, firstFh: connection.firstFh, mountId: connection.mountId ?? undefined,
+    fds, negotiated: connection.negotiated ?? undefined, firstFh: connection.firstFh, mountId: connection.mountId ?? undefined, resend: connection.resend,
     onInit: (negotiated) => tell({ type: 'init', negotiated }),
   });
   // The keeper's re-attach outcomes, for /metrics; it sends the totals after each pass.

@@ -38,6 +38,8 @@ export interface ChildConnection {
    * once — a resend would otherwise hand one request to both.
    */
   readonly standby: boolean;
+  /** A predecessor served this connection: ask the kernel to resend what it left unanswered. */
+  readonly resend: boolean;
 }
 
 export const CHILD_CONNECTION_ENV = 'LXCFS_NODE_CONNECTION';
@@ -89,5 +91,5 @@ export function parseChildConnection(text: string | undefined): ChildConnection 
     throw new LxcfsError('LXCFS_USAGE', `${CHILD_CONNECTION_ENV}: fds and firstFh must be positive integers`);
   }
   const mountId = r.mountId === null || isCount(r.mountId) ? r.mountId : null;
-  return { fds: r.fds, negotiated: parseInitOut(r.negotiated), firstFh: r.firstFh, mountId, standby: r.standby === true };
+  return { fds: r.fds, negotiated: parseInitOut(r.negotiated), firstFh: r.firstFh, mountId, standby: r.standby === true, resend: r.resend === true };
 }

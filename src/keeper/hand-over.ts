@@ -9,9 +9,9 @@
 // Until "released" both sides may read the connection; each answers what it reads on the
 // same open file, so nothing is lost. If the successor goes away before "serving", the
 // holder keeps serving and asks the kernel to resend what the successor had read. The socket
-// is mode 0600 and only a peer running as root (SO_PEERCRED) is answered: the fds it would get
+// is created mode 0600 and only a peer running as root (SO_PEERCRED) is answered: the fds it would get
 // decide what every container on the node reads.
-import { chmodSync, closeSync, existsSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, unlinkSync } from 'node:fs';
 import { LxcfsError } from '../errors.js';
 import type { NativeAddon } from '../native/addon.js';
 import { HAND_OVER_PROTOCOL, parseConnectionState, type ConnectionState } from './connection-state.js';
@@ -63,6 +63,18 @@ function receive(api: SocketApi, fd: number, timeoutMs: number): { message: Mess
   }
 }
 
+/** The peer closed its end (or the socket broke); nothing pending counts as still there. */
+function hungUp(api: SocketApi, fd: number): boolean {
+  try {
+    const got = api.receiveMessage(fd, 0);
+    if (got === null) return false;
+    for (const received of got.fds) closeQuietly(received);
+    return got.data.length === 0;
+  } catch {
+    return true;
+  }
+}
+
 function closeQuietly(fd: number): void {
   try {
     closeSync(fd);
@@ -79,6 +91,8 @@ export interface HolderDeps {
   release(): Promise<void>;
   /** A successor failed after it got the fds: whatever it read must be resent. */
   resend(): void;
+  /** The successor went away after release() stopped our serving: serve again. */
+  resume(): void;
   /** After "released": nothing of the connection is ours any more. */
   onHandedOver(successorPid: number): void;
   readonly log: (level: 'info' | 'warn', fields: object, message: string) => void;
@@ -100,14 +114,24 @@ export class HandOverListener {
   #session: Session | null = null;
   #closed = false;
 
+  /** A successor has the fds: it may serve the connection any moment now. */
+  get handingOver(): boolean {
+    return this.#session !== null && this.#session.phase !== 'request';
+  }
+
   /** Listens at `path`; a stale socket file there is removed (the caller holds the pidfile lock). */
   constructor(path: string, deps: HolderDeps) {
     this.#path = path;
     this.#deps = deps;
     if (existsSync(path)) unlinkSync(path);
-    this.#fd = deps.api.unixListen(path);
-    // Whoever gets the fds controls what every container reads: root only, twice over.
-    chmodSync(path, 0o600);
+    // Whoever gets the fds controls what every container reads: the socket is root's alone
+    // from the moment it exists (bound under umask 177: mode 0600), and peers are checked too.
+    const umask = process.umask(0o177);
+    try {
+      this.#fd = deps.api.unixListen(path);
+    } finally {
+      process.umask(umask);
+    }
     this.#timer = setInterval(() => this.#poll(), POLL_MS);
     this.#timer.unref();
   }
@@ -174,6 +198,13 @@ export class HandOverListener {
       }
       session.successor = typeof message.pid === 'number' ? message.pid : 0;
       const { state, fds } = this.#deps.current();
+      if (state.negotiated === null) {
+        // A successor could not answer requests without INIT's outcome; it may ask again.
+        send(api, session.fd, { type: 'refused', reason: 'the connection is not initialised yet' });
+        closeQuietly(session.fd);
+        this.#session = null;
+        return;
+      }
       send(api, session.fd, { type: 'connection', state }, fds);
       session.phase = 'serving';
       this.#deps.log('info', { successor: session.successor, version: message.version }, 'handing the connection over');
@@ -182,6 +213,13 @@ export class HandOverListener {
     if (message.type !== 'serving') throw new LxcfsError('LXCFS_HAND_OVER_FAILED', `expected "serving", got ${String(message.type)}`);
     session.phase = 'releasing';
     void this.#deps.release().then(() => {
+      if (hungUp(api, session.fd)) {
+        // Nobody would read the connection: serve again (and have the kernel resend).
+        this.#session = null;
+        closeQuietly(session.fd);
+        this.#deps.resume();
+        return;
+      }
       // Socket path and pidfile lock are let go before "released": the successor then
       // takes both, and our unlink can never remove its socket.
       this.#session = null;

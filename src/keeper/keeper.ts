@@ -47,6 +47,11 @@ const CRASH_BACKOFF_MS = 1_000;
 const CHILD_STOP_GRACE_MS = 5_000;
 const FIRST_SERVING_TIMEOUT_MS = 15_000;
 const PIDFILE_RETRY_MS = 100;
+/** How long a successor waits for the holder to let go of the pidfile after "released" (or without it). */
+const PIDFILE_WAIT_MS = 10_000;
+const PIDFILE_WAIT_UNCONFIRMED_MS = 2_000;
+/** Handle generations kept back by a holder that hands over, in case the successor fails and it serves on. */
+const GENERATIONS_HANDED_OVER = 1024;
 const REATTACH_TIMEOUT_MS = 60_000;
 
 export type KeeperEnd = 'stopped' | 'unmounted' | 'handed-over';
@@ -74,9 +79,12 @@ export class Keeper {
   #state: 'taking-over' | 'serving' | 'handed-over' | 'stopping' | 'ended' = 'serving';
   #resolveEnd!: (end: KeeperEnd) => void;
   #reattachTimer: NodeJS.Timeout | null = null;
+  /** A child of ours (or a predecessor's, after a take-over) has served this connection. */
+  #served = false;
+  #reattach: ChildProcess | null = null;
   #reattaching = false;
-  /** Stale mounts found alive (another instance's) are not looked at again. */
-  readonly #leftAlone = new Set<string>();
+  /** Stale mounts already dealt with (replaced, alive: another instance's, or failed): not again. */
+  readonly #dealtWith = new Set<string>();
   /** Re-attach outcomes so far, for the serving child's /metrics. */
   readonly #repairs = new Map<string, number>();
   readonly ended: Promise<KeeperEnd>;
@@ -158,19 +166,29 @@ export class Keeper {
       taken.abandon();
       throw err;
     }
-    // From here the predecessor stops reading; whatever happens next, we serve.
+    // From here the predecessor stops reading. We start only once it let go of the pidfile:
+    // if it did not (it aborted and serves on), starting would make two readers.
+    let confirmed = true;
     try {
       taken.confirm();
-      logger.info({ from: state.version, generation: state.generation }, 'took the connection over');
     } catch (err) {
-      logger.warn({ err }, 'the previous instance did not confirm the hand-over; serving anyway');
+      confirmed = false;
+      logger.warn({ err }, 'the previous instance did not confirm the hand-over');
     }
+    try {
+      await keeper.#acquirePidfile(confirmed ? PIDFILE_WAIT_MS : PIDFILE_WAIT_UNCONFIRMED_MS);
+    } catch (err) {
+      keeper.#killChild();
+      taken.abandon();
+      throw err;
+    }
+    logger.info({ from: state.version, generation: state.generation }, 'took the connection over');
     keeper.#state = 'serving';
     const serving = keeper.#nextMessage('serving', FIRST_SERVING_TIMEOUT_MS).catch((err: unknown) => logger.warn({ err }, 'slow start after the hand-over'));
     if (keeper.#child === null) keeper.#spawn();
     else keeper.#child.send(START);
     await serving;
-    await keeper.#acquirePidfile();
+    keeper.#listen();
     return keeper;
   }
 
@@ -180,8 +198,10 @@ export class Keeper {
    */
   async stop(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'ended') return this.ended.then(() => undefined);
-    const handedOver = this.#state === 'handed-over';
+    // Past the request, a successor may already serve the connection: never unmount it then.
+    const handedOver = this.#state === 'handed-over' || this.#listener?.handingOver === true;
     this.#state = 'stopping';
+    this.#reattach?.kill('SIGKILL');
     this.#listener?.close();
     if (!handedOver) this.#detachOurs();
     await this.#stopChild();
@@ -206,9 +226,12 @@ export class Keeper {
   #spawn(standby = false): void {
     const held = this.#held;
     const generation = held.generation++;
+    const resend = this.#served || standby;
+    this.#served = true;
     const child = spawnServingChild({
       command: this.#deps.command, argv: this.#deps.argv, fds: held.fds,
-      connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby },
+      // Every child but a fresh mount's first has a predecessor on this connection.
+      connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby, resend },
       onMessage: (message) => {
         if (message.type === 'init') held.negotiated = message.negotiated;
         if (message.type === 'serving') this.#childServing(child);
@@ -240,7 +263,7 @@ export class Keeper {
     const held = this.#held;
     let stale;
     try {
-      stale = findStaleMounts('/proc', held.device, null).filter((m) => !this.#leftAlone.has(`${m.namespace} ${m.target} ${m.device}`));
+      stale = findStaleMounts('/proc', held.device, null).filter((m) => !this.#dealtWith.has(staleKey(m)));
     } catch (err) {
       logger.warn({ err }, 'cannot scan mount namespaces for stale mounts');
       return;
@@ -248,18 +271,23 @@ export class Keeper {
     if (stale.length === 0) return;
     this.#reattaching = true;
     const command = this.#deps.command ?? thisCommand();
-    execFile(command.file, [...command.args, 'reattach', '--json', '--device', held.device, held.mountpoint], { timeout: REATTACH_TIMEOUT_MS }, (err, stdout) => {
+    this.#reattach = execFile(command.file, [...command.args, 'reattach', '--json', '--device', held.device, held.mountpoint], { timeout: REATTACH_TIMEOUT_MS }, (err, stdout) => {
       this.#reattaching = false;
-      let results: ReattachResult[];
+      this.#reattach = null;
+      let results: unknown;
       try {
-        results = (JSON.parse(stdout) as { results: ReattachResult[] }).results;
+        results = (JSON.parse(stdout) as { results?: unknown }).results;
       } catch {
+        results = undefined;
+      }
+      if (!Array.isArray(results)) {
         logger.warn({ err, stale: stale.length }, 're-attaching failed');
         return;
       }
-      for (const r of results) {
+      for (const r of results as ReattachResult[]) {
+        // Each stale mount counts once, whatever became of it; a failure is not retried every pass.
         this.#repairs.set(r.outcome, (this.#repairs.get(r.outcome) ?? 0) + 1);
-        if (r.outcome === 'alive') this.#leftAlone.add(`${r.namespace} ${r.target} ${r.device}`);
+        this.#dealtWith.add(staleKey(r));
         const fields = { namespacePid: r.pid, target: r.target, file: r.root, outcome: r.outcome, errno: r.errno };
         if (r.outcome === 'replaced') logger.info(fields, 're-attached a container\'s dead mount');
         else if (r.outcome !== 'alive') logger.warn(fields, 'could not re-attach a container\'s dead mount');
@@ -287,22 +315,43 @@ export class Keeper {
     setTimeout(() => { if (this.#state === 'serving' && this.#child === null) this.#spawn(); }, delay);
   }
 
+  /** Offers the connection to a successor; without the socket this instance just cannot hand over. */
   #listen(): void {
     const { logger, native } = this.#deps;
-    this.#listener = new HandOverListener(handOverSocketPath(this.#options.pidfile), {
-      api: native,
-      current: () => ({ state: this.#connectionState(), fds: this.#held.fds }),
-      release: () => this.#releaseChild(),
-      resend: () => this.#resend(),
-      onHandedOver: (successor) => {
-        this.#state = 'handed-over';
-        for (const fd of this.#held.fds) closeQuietly(fd);
-        this.#pidfile?.unlock();
-        this.#pidfile = null;
-        logger.info({ successor }, 'connection handed over; waiting for a signal to exit (the mount stays)');
-      },
-      log: (level, fields, message) => logger[level](fields, message),
-    });
+    try {
+      this.#listener = new HandOverListener(handOverSocketPath(this.#options.pidfile), {
+        api: native,
+        current: () => {
+          const state = this.#connectionState();
+          // The successor's handles start at this generation; ours, if we serve on, after it.
+          if (state.negotiated !== null) this.#held.generation += GENERATIONS_HANDED_OVER;
+          return { state, fds: this.#held.fds };
+        },
+        release: () => this.#releaseChild(),
+        resend: () => this.#resend(),
+        resume: () => this.#resume(),
+        onHandedOver: (successor) => {
+          this.#state = 'handed-over';
+          for (const fd of this.#held.fds) closeQuietly(fd);
+          this.#pidfile?.unlock();
+          this.#pidfile = null;
+          logger.info({ successor }, 'connection handed over; waiting for a signal to exit (the mount stays)');
+        },
+        log: (level, fields, message) => logger[level](fields, message),
+      });
+    } catch (err) {
+      logger.error({ err, pidfile: this.#options.pidfile }, 'cannot offer the connection for hand-over; serving on without');
+    }
+  }
+
+  /** The successor went away after our child stopped reading: serve again, on a fresh child. */
+  #resume(): void {
+    if (this.#state !== 'serving') return;
+    this.#deps.logger.warn({}, 'the successor went away during the hand-over; serving on');
+    const released = this.#child;
+    this.#child = null;
+    released?.kill('SIGKILL');
+    this.#spawn();
   }
 
   #connectionState(): ConnectionState {
@@ -310,16 +359,15 @@ export class Keeper {
     return { protocol: HAND_OVER_PROTOCOL, version: this.#deps.version, mountpoint: held.mountpoint, device: held.device, negotiated: held.negotiated, generation: held.generation };
   }
 
-  async #acquirePidfile(): Promise<void> {
-    for (let warned = false; this.#state === 'serving'; ) {
+  async #acquirePidfile(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
       try {
         this.#pidfile = Pidfile.acquire(this.#options.pidfile, this.#deps.native);
-        this.#listen();
         return;
       } catch (err) {
         if (!(err instanceof LxcfsError && err.code === 'LXCFS_PIDFILE_LOCKED')) throw err;
-        if (!warned) this.#deps.logger.warn({ pidfile: this.#options.pidfile }, 'waiting for the previous instance to let go of the pidfile');
-        warned = true;
+        if (Date.now() > until) throw new LxcfsError('LXCFS_HAND_OVER_FAILED', `the previous instance still holds ${this.#options.pidfile}`);
         await new Promise((resolve) => setTimeout(resolve, PIDFILE_RETRY_MS));
       }
     }
@@ -382,6 +430,10 @@ export class Keeper {
       this.#deps.logger.warn({ err, mountpoint }, 'unmount failed');
     }
   }
+}
+
+function staleKey(m: { readonly namespace: string; readonly target: string; readonly device: string }): string {
+  return `${m.namespace} ${m.target} ${m.device}`;
 }
 
 function closeQuietly(fd: number): void {

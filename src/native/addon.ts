@@ -40,7 +40,7 @@ export interface NativeAddon extends OpenTableApi {
   unixConnect(path: string): number;
   /** SO_PEERCRED of a connected Unix socket: who is at the other end, as the kernel recorded it. */
   peerCredentials(fd: number): { readonly pid: number; readonly uid: number; readonly gid: number };
-  /** One message: `data` (1 byte to 64 KiB) and up to 32 fds passed with SCM_RIGHTS (the sender keeps its copies). */
+  /** One message: `data` (1 byte to 64 KiB) and up to 64 fds passed with SCM_RIGHTS (the sender keeps its copies). */
   sendMessage(fd: number, data: Buffer, fds: readonly number[]): void;
   /**
    * The next message within timeoutMs (null when none arrived); `data` is empty at the end of

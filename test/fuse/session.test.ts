@@ -182,6 +182,22 @@ t.test('a request before INIT gets an error reply and reaches no operation', asy
   t.equal(h.destroyed(), 0, 'DESTROY before INIT does not destroy');
 });
 
+t.test('mayBeInitialised: a request before INIT proves a lost predecessor answered it; the usual INIT is assumed', async (t) => {
+  const sink = new RecordingSink();
+  const logger = new RecordingLogger();
+  const { ops, calls } = fakeOps();
+  const told: InitOut[] = [];
+  const session = new FuseSession({ sink, logger, operations: ops, mayBeInitialised: true, onInit: (n) => told.push(n) });
+  session.handle(request(OP.GETATTR, getattrBody(), { nodeId: 1, unique: 9 }));
+  const r = sink.take();
+  t.same({ error: r.error, unique: r.unique }, { error: 0, unique: 9n }, 'answered, not EPROTO');
+  t.equal(calls.length, 1);
+  t.match(session.negotiated, { major: 7, minor: 38, maxWrite: 131072, flags: ASYNC_READ | PARALLEL_DIROPS | MAX_PAGES });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(told, [session.negotiated], 'and told, so the keeper hands it on');
+  t.match(logger.at('error')[0]?.message, /initialised by a lost predecessor/);
+});
+
 t.test('the negotiated option skips INIT', async (t) => {
   const negotiated: InitOut = {
     major: 7, minor: 31, maxReadahead: 4096, flags: ASYNC_READ, maxBackground: 1, congestionThreshold: 1,

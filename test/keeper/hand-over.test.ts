@@ -11,7 +11,8 @@ import { HAND_OVER_PROTOCOL, type ConnectionState } from '../../src/keeper/conne
 import { requirePrivileges } from '../helpers/env.js';
 import { handOverSocketPath, HandOverListener, requestHandOver, type HolderDeps } from '../../src/keeper/hand-over.js';
 
-const STATE: ConnectionState = { protocol: HAND_OVER_PROTOCOL, version: '0.1.0', mountpoint: '/mnt/x', device: '0:45', negotiated: null, generation: 2 };
+const INIT = { major: 7, minor: 38, maxReadahead: 131072, flags: 1, maxBackground: 64, congestionThreshold: 48, maxWrite: 131072, timeGran: 1, maxPages: 32 };
+const STATE: ConnectionState = { protocol: HAND_OVER_PROTOCOL, version: '0.1.0', mountpoint: '/mnt/x', device: '0:45', negotiated: INIT, generation: 2 };
 
 function holder(t: Test, overrides: Partial<HolderDeps> = {}) {
   const dir = shortDir(t);
@@ -24,6 +25,7 @@ function holder(t: Test, overrides: Partial<HolderDeps> = {}) {
     current: () => ({ state: STATE, fds: [fd] }),
     release: async () => { events.push('release'); },
     resend: () => events.push('resend'),
+    resume: () => events.push('resume'),
     onHandedOver: (pid) => events.push(`handed-over ${pid}`),
     log: (_level, _fields, message) => events.push(`log ${message}`),
     ...overrides,
@@ -98,6 +100,29 @@ t.test('a successor that goes away after receiving the fds: the holder asks for 
   t.notOk(h.events.includes('release'), 'never released');
   const again = await successor(h.path, 'abandon');
   t.same(JSON.parse(again.out).state, STATE, 'a later successor is served');
+});
+
+t.test('before INIT is answered there is nothing to hand over: refused, the holder untouched', async (t) => {
+  const h = holder(t, { current: () => ({ state: { ...STATE, negotiated: null }, fds: [] }) });
+  const { out } = await successor(h.path, 'abandon');
+  t.match(out, /^LXCFS_HAND_OVER_FAILED .*refused: the connection is not initialised yet/);
+  t.same(h.events, []);
+});
+
+t.test('a successor gone while the holder stopped serving: the holder serves again, no hand-over', async (t) => {
+  // release() takes a moment, as a real child's does; the successor says "serving" and dies.
+  const h = holder(t, { release: () => new Promise((resolve) => setTimeout(resolve, 300)) });
+  const fd = native.unixConnect(h.path);
+  native.sendMessage(fd, Buffer.from(JSON.stringify({ type: 'take-over', protocol: HAND_OVER_PROTOCOL, pid: 1 })), []);
+  let state: ReturnType<typeof native.receiveMessage> = null;
+  await until(() => (state ??= native.receiveMessage(fd, 0)) !== null);
+  for (const received of state!.fds) closeSync(received);
+  native.sendMessage(fd, Buffer.from(JSON.stringify({ type: 'serving' })), []);
+  await sleep(150);
+  closeSync(fd);
+  await until(() => h.events.includes('resume'));
+  t.notOk(h.events.some((e) => e.startsWith('handed-over')), 'nothing handed over');
+  t.ok(existsSync(h.path), 'still offering the connection');
 });
 
 t.test('a release that fails: no "released", the holder keeps serving and asks for a resend', async (t) => {

@@ -22,7 +22,8 @@ function run(argv: string[], procRoot: string, outcome: (target: string) => stri
     openTreeClone: () => openSync('/dev/null', 'r'), // a real fd: reattach closes it
     reattachMount: (_ns: string, _fd: number, target: string) => ({ outcome: outcome(target), errno: outcome(target) === 'umount' ? 16 : 0 }),
   };
-  const code = reattachCommand(argv, { stdout: (s) => { out += s; }, native, procRoot });
+  const mountinfo = () => [{ mountId: 50, device: '0:52', root: '/', mountPoint: '/var/lib/lxcfs', fsType: 'fuse.lxcfs-node', source: 'lxcfs-node' }];
+  const code = reattachCommand(argv, { stdout: (s) => { out += s; }, native, procRoot, mountinfo });
   return { code, out };
 }
 
@@ -36,13 +37,18 @@ t.test('a failure: exit 1, said with its errno; --json carries every result', as
   const r = run(['--device', '0:52', '--json', '/var/lib/lxcfs'], proc(t), (target) => (target === '/proc/stat' ? 'umount' : 'alive'));
   t.equal(r.code, 1);
   t.match(JSON.parse(r.out), { results: [{ target: '/proc/meminfo', outcome: 'alive' }, { target: '/proc/stat', outcome: 'umount', errno: 16 }] });
-  const plain = run(['--device', '0:52'], proc(t), (target) => (target === '/proc/stat' ? 'umount' : 'alive'));
+  const plain = run(['--device', '0:52', '/var/lib/lxcfs'], proc(t), (target) => (target === '/proc/stat' ? 'umount' : 'alive'));
   t.match(plain.out, /^left \/proc\/meminfo .*: it answers\ncould not re-attach \/proc\/stat .*: umount \(errno 16\)\n$/);
 });
 
-t.test('nothing stale: no output, exit 0', async (t) => {
-  const r = run(['--device', '0:40'], proc(t), () => 'replaced');
-  t.same(r, { code: 0, out: '' });
+t.test('nothing stale: no output, exit 0; the device defaults to the live mount\'s', async (t) => {
+  const dir = proc(t);
+  t.same(run(['/var/lib/lxcfs'], dir, () => 'replaced').code, 0);
+  t.equal(run(['/var/lib/lxcfs'], dir, () => 'replaced').out.split('\n').length, 3, 'two stale mounts of 0:40, from the live 0:52');
+});
+
+t.test('--device must be what is mounted at the mountpoint: never clone a covering mount', async (t) => {
+  t.throws(() => run(['--device', '0:40', '/var/lib/lxcfs'], proc(t), () => 'replaced'), { code: 'LXCFS_NO_LIVE_MOUNT', message: /shows device 0:52, not 0:40/ });
 });
 
 t.test('usage', async (t) => {

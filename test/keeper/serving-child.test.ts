@@ -37,7 +37,7 @@ t.test('fds, state and argv reach the child; messages go both ways; malformed on
       command: { file: process.execPath, args: [join(dir, 'child.cjs')] },
       argv: ['--threads', '2', '/mnt/x'],
       fds,
-      connection: { negotiated: null, firstFh: 2 ** 41 + 1, mountId: 45, standby: true },
+      connection: { negotiated: null, firstFh: 2 ** 41 + 1, mountId: 45, standby: true, resend: true },
       onMessage: (message) => {
         messages.push(message);
         if (message.type === 'ready') child.send(START);
@@ -51,7 +51,7 @@ t.test('fds, state and argv reach the child; messages go both ways; malformed on
   t.same(messages, [{ type: 'ready' }, { type: 'init', negotiated: INIT }, { type: 'released' }], 'only well-formed messages, stripped to what they mean');
   t.match(raw, {
     argv: ['serve-connection', '--threads', '2', '/mnt/x'],
-    state: { fds: 2, negotiated: null, firstFh: 2 ** 41 + 1, mountId: 45, standby: true },
+    state: { fds: 2, negotiated: null, firstFh: 2 ** 41 + 1, mountId: 45, standby: true, resend: true },
   });
   t.same(files.map((file) => readFileSync(file, 'utf8')), ['written to fd 3', 'written to fd 4'], 'fd 3 and 4 are the keeper\'s open files, in order');
 });

@@ -63,7 +63,7 @@ t.test('bad arguments and missing peers are errors, not crashes', async (t) => {
   const { client } = pair(t);
   t.throws(() => native.sendMessage(client, Buffer.alloc(0), []), RangeError, 'an empty message');
   t.throws(() => native.sendMessage(client, Buffer.alloc(65 * 1024), []), RangeError, 'over 64 KiB');
-  t.throws(() => native.sendMessage(client, Buffer.from('x'), Array.from({ length: 33 }, () => 0)), RangeError, 'over 32 fds');
+  t.throws(() => native.sendMessage(client, Buffer.from('x'), Array.from({ length: 65 }, () => 0)), RangeError, 'over 64 fds (a clone per thread of --threads 64 fits)');
   t.throws(() => native.sendMessage(client, 'x' as unknown as Buffer, []), TypeError);
   t.throws(() => native.unixConnect(join(shortDir(t), 'none')), { code: 'ENOENT', syscall: 'connect' });
   t.throws(() => native.unixListen(`/tmp/${'x'.repeat(120)}`), RangeError, 'a path sockaddr_un cannot hold');

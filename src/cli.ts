@@ -11,6 +11,7 @@ import {
 } from './config.js';
 import { parseListenAddress, type HttpEndpoint, type ListenAddress } from './agent/http-server.js';
 import { LxcfsError } from './errors.js';
+import { DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS } from './io/deadline.js';
 import { REGISTRY } from './files/registry.js';
 import { createLogger, rateLimited, type Logger } from './log.js';
 import type { Daemon } from './daemon.js';
@@ -41,6 +42,7 @@ const FLAGS = {
   'sys-root': { type: 'string' },
   'cgroup-root': { type: 'string' },
   'spin-us': { type: 'string' },
+  'deadline-ms': { type: 'string' },
   threads: { type: 'string' },
   http: { type: 'string' },
   'take-over': { type: 'boolean' },
@@ -74,6 +76,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       cgroupRoot: root(values['cgroup-root'], DEFAULT_ROOTS.cgroupRoot),
       spinMicros: spinMicros(values['spin-us']),
       threads: threads(values.threads),
+      deadlineMs: deadlineMs(values['deadline-ms']),
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
     takeOver: values['take-over'] === true,
@@ -85,6 +88,13 @@ function spinMicros(value: string | undefined): number {
   if (value === undefined) return DEFAULT_SPIN_MICROS;
   const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   if (!(n <= MAX_SPIN_MICROS)) throw new LxcfsError('LXCFS_USAGE', `--spin-us takes 0 to ${MAX_SPIN_MICROS}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function deadlineMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_DEADLINE_MS;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= MAX_DEADLINE_MS)) throw new LxcfsError('LXCFS_USAGE', `--deadline-ms takes 0 to ${MAX_DEADLINE_MS}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -138,6 +148,8 @@ Tuning:
                            (default ${DEFAULT_SPIN_MICROS}; 0 never spins; at most ${MAX_SPIN_MICROS})
       --threads N          threads serving requests, the main one included
                            (default ${DEFAULT_THREADS}: one per two CPUs, 1 to 4; at most ${MAX_THREADS})
+      --deadline-ms N      a render whose kernel reads take longer makes no further
+                           read and serves the host's file (default ${DEFAULT_DEADLINE_MS}; 0 never)
 Testing:
       --proc-root DIR      read host /proc from DIR (default /proc)
       --sys-root DIR       read host /sys from DIR (default /sys)

@@ -21,6 +21,8 @@ export interface DaemonOptions extends Roots {
   readonly spinMicros: number;
   /** Threads that serve requests, the main one included (1 = the main thread alone). */
   readonly threads: number;
+  /** How long one render's reads may take before it answers with the host file (ms; 0 = no deadline). */
+  readonly deadlineMs: number;
 }
 
 /**

@@ -19,6 +19,7 @@ import { CpuView } from './services/cpu-view.js';
 import { LoadavgSampler } from './services/loadavg.js';
 import { mainThreadServices } from './services/main-thread.js';
 import { hostFileReader } from './files/host-files.js';
+import { DEFAULT_DEADLINE_MS, readDeadline } from './io/deadline.js';
 import { kernelFiles } from './io/kernel-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
@@ -298,7 +299,7 @@ function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undef
     native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId, stats: w.stats, fds: w.fds,
     settings: {
       procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
-      render: options.render, spinMicros: options.spinMicros, debug: options.debug,
+      render: options.render, spinMicros: options.spinMicros, debug: options.debug, deadlineMs: options.deadlineMs,
     },
     answer: (raw, sink, negotiated) => w.inBatch(() => sessionFor(sink, negotiated).handle(raw)),
   });
@@ -320,7 +321,7 @@ export type RendererThread = 'main' | 'worker';
  * anything is mounted, so bad roots fail start-up cleanly.
  */
 export function buildRenderer(
-  options: Roots & { readonly render: RenderOptions }, logger: Logger, thread: RendererThread = 'main', stats?: ReadStats,
+  options: Roots & { readonly render: RenderOptions; readonly deadlineMs?: number }, logger: Logger, thread: RendererThread = 'main', stats?: ReadStats,
 ): Content {
   try {
     const layout = detectLayout(options.cgroupRoot);
@@ -332,7 +333,8 @@ export function buildRenderer(
       : null;
     const services: Services = thread === 'main' ? { cpuView: new CpuView(), loadavg: sampler } : mainThreadServices(options.render);
     const contextFor = contextFactory({ options: options.render, caller, reader, services, hostFile });
-    return { renderer: new FileRenderer({ contextFor, hostFile, logger, stats }), layout: layout.kind, sampler };
+    const deadline = { reads: readDeadline, ms: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
+    return { renderer: new FileRenderer({ contextFor, hostFile, logger, stats, deadline }), layout: layout.kind, sampler };
   } catch (err) {
     if (err instanceof LxcfsError) throw err;
     throw new LxcfsError('LXCFS_HOST_UNREADABLE', (err as Error).message, { cause: err });

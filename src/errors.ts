@@ -30,6 +30,7 @@ export const ERROR_CODES = Object.freeze({
   LXCFS_CGROUP_UNREADABLE: { errno: E.EIO, message: 'a cgroup file could not be read' },
   LXCFS_HOST_UNREADABLE: { errno: E.EIO, message: 'a host file could not be read' },
   LXCFS_PARSE: { errno: E.EIO, message: 'a kernel file had unexpected content' },
+  LXCFS_DEADLINE: { errno: E.EIO, message: 'the request\'s reads ran past their deadline' },
   // FUSE protocol
   LXCFS_FUSE_PROTOCOL: { errno: E.EPROTO, message: 'malformed FUSE request' },
   LXCFS_FUSE_VERSION: { errno: E.EPROTO, message: 'unsupported FUSE protocol version' },

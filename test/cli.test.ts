@@ -17,6 +17,7 @@ const DEFAULTS = {
   cgroupRoot: '/sys/fs/cgroup',
   spinMicros: DEFAULT_SPIN_MICROS,
   threads: Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 4)),
+  deadlineMs: 1000,
 };
 
 function run(argv: string[]) {
@@ -166,6 +167,16 @@ t.test('--spin-us: 0 to 1000 µs, default 50 (0 on one CPU)', async (t) => {
     t.throws(() => parseCommandLine(['--spin-us', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
   }
   t.match(usage(), /--spin-us N/);
+});
+
+t.test('--deadline-ms: 0 (none) to 60000 ms per render, default 1000', async (t) => {
+  t.equal(run(['--deadline-ms', '0']).deadlineMs, 0);
+  t.equal(run(['--deadline-ms=60000']).deadlineMs, 60_000);
+  t.equal(run(['--deadline-ms', '250']).deadlineMs, 250);
+  for (const bad of ['-1', 'x', '60001', '1.5', '']) {
+    t.throws(() => parseCommandLine(['--deadline-ms', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
+  }
+  t.match(usage(), /--deadline-ms N/);
 });
 
 t.test('--threads: 1 to 64 serving threads, default one per two CPUs, 1 to 4', async (t) => {

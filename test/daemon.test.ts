@@ -100,6 +100,7 @@ function fixture(t: Test): Fixture {
       render: { swap: true, cfs: false, loadavg: false },
       spinMicros: 0,
       threads: 1,
+      deadlineMs: 1000,
       fuseOptions: [],
       procRoot: '/proc',
       sysRoot: '/sys',

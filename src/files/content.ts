@@ -6,9 +6,13 @@
 // are rendered once: every request of a batch had arrived before the batch began, so
 // content made during it is as current for each of them as content made just for it —
 // never content made before a request arrived, which could miss a limit just changed.
+// Each render's reads have a deadline (src/io/deadline.ts): a render past it falls back, and
+// so does every later request for that file from the same container in the batch, without
+// reading again.
 import { performance } from 'node:perf_hooks';
 import type { ReadStats } from '../agent/read-stats.js';
 import { LxcfsError } from '../errors.js';
+import type { ReadDeadline } from '../io/deadline.js';
 import type { ContentSource } from '../fuse/filesystem.js';
 import type { Logger } from '../log.js';
 import type { GatherContext, HostPath, VirtualFile } from './types.js';
@@ -19,6 +23,8 @@ export interface ContentDeps {
   readonly logger: Logger;
   /** Where reads are counted for /metrics (this thread's slot); none in unit tests. */
   readonly stats?: ReadStats;
+  /** The reads' deadline and how long each render gets (ms); none: renders take what they take. */
+  readonly deadline?: { readonly reads: ReadDeadline; readonly ms: number };
 }
 
 export class FileRenderer implements ContentSource {
@@ -29,6 +35,10 @@ export class FileRenderer implements ContentSource {
   coalesced = 0;
   /** file path + container key → content, for the duration of one batch(); null outside. */
   #memo: Map<string, Buffer> | null = null;
+  /** Container keys (memo keys) whose render missed its deadline in this batch; null outside. */
+  #late: Set<string> | null = null;
+  /** The memo key of the render in progress (render() is never re-entered). */
+  #key: string | undefined;
 
   constructor(deps: ContentDeps) {
     this.#deps = deps;
@@ -37,31 +47,35 @@ export class FileRenderer implements ContentSource {
   /** Runs `requests` (the handling of one batch of requests) with render coalescing. */
   batch<T>(requests: () => T): T {
     const outer = this.#memo;
+    const outerLate = this.#late;
     this.#memo = new Map();
+    this.#late = new Set();
     try {
       return requests();
     } finally {
       this.#memo = outer;
+      this.#late = outerLate;
     }
   }
 
   render(file: VirtualFile, pid: number): Buffer {
     const stats = this.#deps.stats;
     const started = stats === undefined ? 0 : performance.now();
-    let key: string | undefined;
-    let text: string;
+    const deadline = this.#deps.deadline;
+    let text: string | Buffer;
+    this.#key = undefined;
     try {
-      const ctx = this.#deps.contextFor(pid);
-      key = this.#memo === null ? undefined : memoKey(file, ctx);
-      const done = key === undefined ? undefined : this.#memo?.get(key);
-      if (done !== undefined) {
+      text = deadline === undefined || deadline.ms === 0
+        ? this.#gatherAndRender(file, pid, null)
+        : deadline.reads.within(deadline.reads.now() + deadline.ms, () => this.#gatherAndRender(file, pid, deadline.reads));
+      if (typeof text !== 'string') {
         this.coalesced++;
         stats?.read(file, 'coalesced', 0);
-        return done;
+        return text;
       }
-      text = file.render(file.gather(ctx));
       if (text.length === 0) throw new LxcfsError('LXCFS_INTERNAL', `${file.path} rendered nothing`);
     } catch (err) {
+      if (err instanceof LxcfsError && err.code === 'LXCFS_DEADLINE' && this.#key !== undefined) this.#late?.add(this.#key);
       // Not a failure: a worker thread hands this request to the main thread (src/workers/),
       // which counts it when it renders it.
       if (err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') throw err;
@@ -74,9 +88,29 @@ export class FileRenderer implements ContentSource {
       return host;
     }
     const content = Buffer.from(text, 'utf8');
-    if (key !== undefined) this.#memo?.set(key, content);
+    if (this.#key !== undefined) this.#memo?.set(this.#key, content);
     stats?.read(file, 'rendered', (performance.now() - started) / 1000);
     return content;
+  }
+
+  /** The rendered text, or the batch's content for this file and container (a Buffer). */
+  #gatherAndRender(file: VirtualFile, pid: number, reads: ReadDeadline | null): string | Buffer {
+    const ctx = this.#deps.contextFor(pid);
+    const key = this.#memo === null ? undefined : memoKey(file, ctx);
+    // A late read swallowed while resolving the caller may have left ctx wrong: no memo for it.
+    reads?.throwIfMissed(`resolving pid ${pid}`);
+    if (key === undefined) return this.#renderChecked(file, ctx, reads);
+    this.#key = key;
+    const done = this.#memo?.get(key);
+    if (done !== undefined) return done;
+    if (this.#late?.has(key) === true) throw new LxcfsError('LXCFS_DEADLINE', `${file.path}: its container already missed the deadline in this batch`);
+    return this.#renderChecked(file, ctx, reads);
+  }
+
+  #renderChecked(file: VirtualFile, ctx: GatherContext, reads: ReadDeadline | null): string {
+    const text = file.render(file.gather(ctx));
+    reads?.throwIfMissed(file.path);
+    return text;
   }
 
   #countFallback(file: VirtualFile, pid: number, err: unknown): string {

@@ -13,6 +13,7 @@
 import { closeSync, constants, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { native } from '../native/addon.js';
+import { readDeadline, type ReadDeadline } from './deadline.js';
 
 const CGROUP_SUPER_MAGIC = 0x27e0eb; // v1
 /** statfs f_type of the filesystems whose files the kernel regenerates on every read. */
@@ -55,10 +56,12 @@ export class KernelFiles {
   /** Inside scope(): v1 cgroup directory → its inode, checked once in this scope. */
   #checked: Map<string, number | undefined> | null = null;
   #buffer = Buffer.allocUnsafe(64 * 1024);
+  readonly #deadline: ReadDeadline;
 
-  constructor(maxKept = DEFAULT_MAX_KEPT) {
+  constructor(maxKept = DEFAULT_MAX_KEPT, deadline: ReadDeadline = readDeadline) {
     if (!Number.isSafeInteger(maxKept) || maxKept < 0) throw new RangeError(`maxKept must be a non-negative integer, got ${maxKept}`);
     this.#max = maxKept;
+    this.#deadline = deadline;
   }
 
   /** Number of fds kept open now. */
@@ -66,8 +69,9 @@ export class KernelFiles {
     return this.#kept.size;
   }
 
-  /** The file's text (UTF-8; cgroup names may be any bytes). Throws Node's errno errors. */
+  /** The file's text (UTF-8; cgroup names may be any bytes). Throws Node's errno errors, or LXCFS_DEADLINE. */
   read(path: string, shape: FileShape = 'records'): string {
+    this.#deadline.check(path);
     const kept = this.#kept.get(path);
     if (kept !== undefined) {
       try {
@@ -113,6 +117,7 @@ export class KernelFiles {
    * a stat that does not throw costs 3 µs here, a failed open and its Error 11 µs.
    */
   readIfExists(path: string, shape: FileShape = 'records'): string | undefined {
+    this.#deadline.check(path);
     try {
       if (!this.#kept.has(path) && statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
       return this.read(path, shape);

@@ -7,6 +7,7 @@ import type { InitOut } from '../fuse/protocol.js';
 export interface WorkerSettings extends Roots {
   readonly render: RenderOptions;
   readonly spinMicros: number;
+  readonly deadlineMs: number;
   readonly debug: boolean;
 }
 

@@ -4,6 +4,7 @@ import t from 'tap';
 import { ReadStats } from '../../src/agent/read-stats.js';
 import { LxcfsError } from '../../src/errors.js';
 import { FileRenderer } from '../../src/files/content.js';
+import { ReadDeadline } from '../../src/io/deadline.js';
 import { hostFileReader } from '../../src/files/host-files.js';
 import type { GatherContext, HostPath, VirtualFile } from '../../src/files/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
@@ -202,4 +203,86 @@ t.test('stats: each read at offset 0 counted by outcome, timed unless coalesced;
   t.same([...meminfo.fallbacks], [['LXCFS_CGROUP_UNREADABLE', 1]]);
   t.equal(meminfo.buckets.at(-1), 3, 'rendered and fallback reads are timed');
   t.ok(meminfo.seconds > 0 && meminfo.seconds < 1);
+});
+
+// ---- deadline: a render whose reads run late answers with the host file ----------------
+
+function deadlined(ms: number) {
+  let now = 0;
+  const reads = new ReadDeadline(() => now);
+  const logger = new RecordingLogger();
+  const hostCalls: HostPath[] = [];
+  const content = new FileRenderer({
+    contextFor: keyedContext, logger, deadline: { reads, ms },
+    hostFile: (file) => { hostCalls.push(file); reads.check('host file'); return HOST_MEMINFO; },
+  });
+  return { content, reads, hostCalls, advance: (by: number) => { now += by; } };
+}
+
+t.test('deadline: reads in time render; a read after the deadline is not made and the host file is served', async (t) => {
+  const { content, reads, hostCalls, advance } = deadlined(100);
+  const made: string[] = [];
+  const read = (path: string) => { reads.check(path); made.push(path); };
+  const file = virtualFile(() => { read('a'); advance(60); read('b'); advance(60); read('c'); return 1; }, () => 'rendered\n');
+  t.equal(content.render(file, 1).toString(), HOST_MEMINFO, 'the third read came 120 ms in');
+  t.same(made, ['a', 'b'], 'no read after the deadline');
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_DEADLINE: 1 });
+  t.equal(hostCalls.length, 1, 'the host file is read without the deadline');
+  const quick = virtualFile(() => { read('d'); advance(99); read('e'); return 2; }, () => 'rendered\n');
+  t.equal(content.render(quick, 1).toString(), 'rendered\n', 'each render gets its own deadline');
+});
+
+t.test('deadline: a late read swallowed by the gather code still falls back', async (t) => {
+  const { content, reads, advance } = deadlined(10);
+  const file = virtualFile(() => {
+    advance(11);
+    try { reads.check('optional file'); } catch { return 'treated as absent'; }
+    return 'read';
+  }, (input) => `${String(input)}\n`);
+  t.equal(content.render(file, 1).toString(), HOST_MEMINFO);
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_DEADLINE: 1 });
+});
+
+t.test('deadline: a late read swallowed while resolving the caller is not looked up in the memo', async (t) => {
+  let now = 0;
+  const reads = new ReadDeadline(() => now);
+  let late = false;
+  const contextFor = (pid: number) => {
+    if (late) { now += 50; try { reads.check('/proc/x/cgroup'); } catch { /* swallowed */ } }
+    return keyedContext(pid);
+  };
+  const content = new FileRenderer({ contextFor, logger: new RecordingLogger(), hostFile: () => HOST_MEMINFO, deadline: { reads, ms: 10 } });
+  const file = virtualFile(() => 1, () => 'rendered\n');
+  content.batch(() => {
+    t.equal(content.render(file, 1).toString(), 'rendered\n');
+    late = true;
+    t.equal(content.render(file, 2).toString(), HOST_MEMINFO, 'the memo holds pid 1\'s content, but pid 2\'s context cannot be trusted');
+  });
+});
+
+t.test('deadline: in a batch, later requests of a late container fall back without reading; other containers render', async (t) => {
+  const { content, reads, advance } = deadlined(100);
+  let gathers = 0;
+  const file = virtualFile((ctx) => {
+    gathers++;
+    reads.check('first');
+    if (ctx.pid !== 3) advance(200); // the shared container's files are slow
+    reads.check('second');
+    return ctx.pid;
+  }, (pid) => `pid ${String(pid)}\n`);
+  const out = content.batch(() => [1, 2, 3, 1].map((pid) => content.render(file, pid).toString()));
+  t.same(out, [HOST_MEMINFO, HOST_MEMINFO, 'pid 3\n', HOST_MEMINFO]);
+  t.equal(gathers, 2, 'the shared container was gathered once, the other container once');
+  t.same(Object.fromEntries(content.fallbacks), { LXCFS_DEADLINE: 3 });
+  // A new batch tries the late container again.
+  advance(0);
+  t.equal(content.batch(() => gathers), 2);
+  const fast = virtualFile(() => 'fast', (x) => `${String(x)}\n`);
+  t.equal(content.batch(() => content.render(fast, 1).toString()), 'fast\n');
+});
+
+t.test('deadline 0: no deadline at all', async (t) => {
+  const { content, reads, advance } = deadlined(0);
+  const file = virtualFile(() => { advance(1e9); reads.check('slow'); return 1; }, () => 'rendered\n');
+  t.equal(content.render(file, 1).toString(), 'rendered\n');
 });

@@ -3,21 +3,15 @@
 // test/fixtures/cgroup-v2) given as --cgroup-root, while membership is real: the reader
 // sits in a real cgroup of the unified hierarchy at the same path, so the daemon finds
 // it through /proc/<pid>/cgroup's "0::" line exactly as on a v2 host.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { TestCgroups } from '../helpers/cgroups.js';
+import { LIMITED, POD, rootedV2Fixture, UNLIMITED } from '../helpers/cgroup-v2-fixture.js';
 import { startLxcfsNode, tempDir } from '../helpers/daemon.js';
 import { requirePrivileges } from '../helpers/env.js';
 import { meminfoValue, shOk } from '../helpers/run.js';
 import { withHostSwap } from '../helpers/swap.js';
-
-const FIXTURE = resolve(import.meta.dirname, '../fixtures/cgroup-v2');
-const POD = 'kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod7c1e4f2a_93b8_4d5e_a6f1_2b9c8d7e6f50.slice';
-/** 256 MiB, swap.max 0 */
-const LIMITED = `${POD}/cri-containerd-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d.scope`;
-/** memory.max max under the 512 MiB pod; 50 MiB in swap under the pod's 1 GiB swap.max */
-const UNLIMITED = `${POD}/cri-containerd-1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809.scope`;
 
 interface V2Setup {
   readonly cgroupRoot: string;
@@ -28,14 +22,8 @@ interface V2Setup {
 
 async function setup(t: Test): Promise<V2Setup> {
   const cgroups = new TestCgroups(t);
-  // The fixture's tree, re-rooted under the test's own unified cgroup path.
   const cgroupRoot = join(tempDir(t), 'cgroup');
-  cpSync(FIXTURE, cgroupRoot, { recursive: true });
-  const base = join(cgroupRoot, cgroups.path());
-  mkdirSync(base, { recursive: true });
-  writeFileSync(join(base, 'memory.max'), 'max\n');
-  writeFileSync(join(base, 'memory.swap.max'), 'max\n');
-  cpSync(join(FIXTURE, 'kubepods.slice'), join(base, 'kubepods.slice'), { recursive: true });
+  const base = rootedV2Fixture(cgroupRoot, cgroups);
   const fs = await startLxcfsNode(t, ['--cgroup-root', cgroupRoot]);
   return {
     cgroupRoot: base,

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { ReadDeadline } from '../../src/io/deadline.js';
 import { KernelFiles } from '../../src/io/kernel-files.js';
 import { TestCgroups } from '../helpers/cgroups.js';
 import { requirePrivileges } from '../helpers/env.js';
@@ -229,4 +230,20 @@ t.test('scope(): a v1 cgroup directory is checked once per scope, and afresh in 
     files.closeAll();
     rmdirSync(renamed);
   }
+});
+
+t.test('the deadline is checked before every read: a late read opens nothing', async (t) => {
+  const dir = t.testdir({ 'memory.max': '100\n' });
+  let now = 0;
+  const deadline = new ReadDeadline(() => now);
+  const files = new KernelFiles(16, deadline);
+  const path = join(dir, 'memory.max');
+  deadline.within(10, () => {
+    t.equal(files.read(path, 'single'), '100\n');
+    now = 11;
+    rmSync(path); // had it been opened, this would be ENOENT
+    t.throws(() => files.read(path, 'single'), { code: 'LXCFS_DEADLINE', message: /memory\.max/ });
+    t.throws(() => files.readIfExists(path, 'single'), { code: 'LXCFS_DEADLINE' });
+  });
+  t.equal(files.readIfExists(path, 'single'), undefined, 'no deadline outside within()');
 });

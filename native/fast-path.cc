@@ -66,8 +66,9 @@ bool AnswerRead(OpenTable& table, int fd, const uint8_t* req, size_t n) {
   uint32_t size = Load<uint32_t>(req, kInHeader + 16);
   if (offset == 0) return false;  // a fresh render: TypeScript's
   Snapshot snapshot;
-  if (!table.Get(fh, snapshot)) return false;
-  if (snapshot == nullptr) {
+  SnapshotState state;
+  if (!table.Get(fh, snapshot, state) || state == SnapshotState::kDropped) return false;  // TypeScript re-renders
+  if (state == SnapshotState::kFresh) {
     Send(fd, req + 8, nullptr, 0);  // lxcfs: a later offset on a fresh handle reads as EOF
   } else {
     if (offset > snapshot->size()) return false;

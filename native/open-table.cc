@@ -33,11 +33,36 @@ bool OpenTable::Adopt(uint64_t fh, uint64_t node) {
 }
 
 bool OpenTable::SetSnapshot(uint64_t fh, Snapshot snapshot) {
+  std::vector<Snapshot> freed;  // freed after the lock is released
   std::lock_guard<std::mutex> lock(mu_);
   auto it = open_.find(fh);
   if (it == open_.end()) return false;
-  it->second.snapshot = std::move(snapshot);
+  Entry& entry = it->second;
+  if (entry.snapshot != nullptr) bytes_ -= entry.snapshot->size();
+  if (snapshot != nullptr) bytes_ += snapshot->size();
+  freed.push_back(std::move(entry.snapshot));
+  entry.snapshot = std::move(snapshot);
+  entry.dropped = false;
+  if (bytes_ > budget_) DropSnapshotsLocked(fh, freed);
   return true;
+}
+
+void OpenTable::DropSnapshotsLocked(uint64_t keep, std::vector<Snapshot>& freed) {
+  for (auto& [fh, entry] : open_) {
+    if (bytes_ <= budget_ / 2) break;
+    if (fh == keep || entry.snapshot == nullptr) continue;
+    bytes_ -= entry.snapshot->size();
+    freed.push_back(std::move(entry.snapshot));
+    entry.snapshot = nullptr;
+    entry.dropped = true;
+    dropped_++;
+  }
+}
+
+void OpenTable::SnapshotUse(uint64_t& bytes, uint64_t& dropped) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bytes = bytes_;
+  dropped = dropped_;
 }
 
 bool OpenTable::Find(uint64_t fh, Entry& out) {
@@ -48,9 +73,10 @@ bool OpenTable::Find(uint64_t fh, Entry& out) {
   return true;
 }
 
-bool OpenTable::Get(uint64_t fh, Snapshot& out) {
+bool OpenTable::Get(uint64_t fh, Snapshot& out, SnapshotState& state) {
   Entry entry;
   if (!Find(fh, entry)) return false;
+  state = entry.snapshot != nullptr ? SnapshotState::kKept : entry.dropped ? SnapshotState::kDropped : SnapshotState::kFresh;
   out = std::move(entry.snapshot);
   return true;
 }
@@ -68,6 +94,7 @@ void OpenTable::Release(uint64_t fh) {
   auto it = open_.find(fh);
   if (it == open_.end()) return;
   dropped = std::move(it->second.snapshot);
+  if (dropped != nullptr) bytes_ -= dropped->size();
   open_.erase(it);
 }
 
@@ -76,8 +103,8 @@ size_t OpenTable::Size() {
   return open_.size();
 }
 
-uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags, uint64_t first_fh) {
-  auto table = std::make_shared<OpenTable>(std::move(files), open_flags, first_fh);
+uint32_t CreateTable(std::unordered_set<uint64_t> files, uint32_t open_flags, uint64_t first_fh, uint64_t snapshot_budget) {
+  auto table = std::make_shared<OpenTable>(std::move(files), open_flags, first_fh, snapshot_budget);
   std::lock_guard<std::mutex> lock(registry_mu);
   uint32_t id = next_id++;
   registry[id] = std::move(table);
@@ -117,8 +144,9 @@ bool ArgU64(const Napi::CallbackInfo& info, size_t i, const char* name, uint64_t
   return true;
 }
 
-// createOpenTable(fileInodes: number[], openFlags: number, firstFh = 1) → id. A successor on a
-// live connection starts past its predecessors' handles, so adopted and new fhs never collide.
+// createOpenTable(fileInodes: number[], openFlags: number, firstFh = 1, snapshotBudget = 32 MiB)
+// → id. A successor on a live connection starts past its predecessors' handles, so adopted
+// and new fhs never collide.
 Napi::Value Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) {
@@ -145,7 +173,9 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
   int64_t first = 1;
   if (info.Length() > 2 && !info[2].IsUndefined() && !ArgInteger(info, 2, "firstFh", first)) return env.Undefined();
   if (first < 1) first = 1;
-  return Napi::Number::New(env, CreateTable(std::move(files), static_cast<uint32_t>(flags), static_cast<uint64_t>(first)));
+  int64_t budget = static_cast<int64_t>(kDefaultSnapshotBudget);
+  if (info.Length() > 3 && !info[3].IsUndefined() && !ArgInteger(info, 3, "snapshotBudget", budget)) return env.Undefined();
+  return Napi::Number::New(env, CreateTable(std::move(files), static_cast<uint32_t>(flags), static_cast<uint64_t>(first), static_cast<uint64_t>(budget)));
 }
 
 Napi::Value Destroy(const Napi::CallbackInfo& info) {
@@ -188,15 +218,16 @@ Napi::Value SetSnapshot(const Napi::CallbackInfo& info) {
 }
 
 // openTableSnapshot(id, fh) → a copy of the snapshot, null before the first offset-0 read,
-// undefined when fh is not open.
+// undefined when fh is not open or its snapshot was dropped for the budget (render afresh).
 Napi::Value GetSnapshot(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto table = ArgTable(info);
   uint64_t fh;
   if (table == nullptr || !ArgU64(info, 1, "fh", fh)) return env.Undefined();
   Snapshot snapshot;
-  if (!table->Get(fh, snapshot)) return env.Undefined();
-  if (snapshot == nullptr) return env.Null();
+  SnapshotState state;
+  if (!table->Get(fh, snapshot, state) || state == SnapshotState::kDropped) return env.Undefined();
+  if (state == SnapshotState::kFresh) return env.Null();
   return Napi::Buffer<uint8_t>::Copy(env, snapshot->data(), snapshot->size());
 }
 
@@ -216,7 +247,8 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// openTableStats(id) → { open: handles open now, answered: { open, read, release, flush } }
+// openTableStats(id) → { open: handles open now, answered: { open, read, release, flush },
+// snapshots: { bytes held now, dropped for the budget so far } }
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto table = ArgTable(info);
@@ -226,9 +258,15 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   answered.Set("read", static_cast<double>(table->counts.read.load()));
   answered.Set("release", static_cast<double>(table->counts.release.load()));
   answered.Set("flush", static_cast<double>(table->counts.flush.load()));
+  uint64_t bytes, dropped;
+  table->SnapshotUse(bytes, dropped);
+  Napi::Object snapshots = Napi::Object::New(env);
+  snapshots.Set("bytes", static_cast<double>(bytes));
+  snapshots.Set("dropped", static_cast<double>(dropped));
   Napi::Object stats = Napi::Object::New(env);
   stats.Set("open", static_cast<double>(table->Size()));
   stats.Set("answered", answered);
+  stats.Set("snapshots", snapshots);
   return stats;
 }
 

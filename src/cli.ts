@@ -203,7 +203,10 @@ export async function serveHttp(
   const { createMetrics } = await import('./agent/metrics.js');
   const { readinessCheck } = await import('./agent/health.js');
   const isMounted = () => daemon.isMounted();
-  const metrics = createMetrics({ stats: daemon.stats, isMounted, version: packageVersion, layout: daemon.layout, threads: options.threads, repairs });
+  const metrics = createMetrics({
+    stats: daemon.stats, isMounted, version: packageVersion, layout: daemon.layout, threads: options.threads, repairs,
+    openFiles: () => daemon.openFiles(),
+  });
   const readiness = readinessCheck({ mountpoint: daemon.mountpoint, isMounted });
   const endpoint = await startHttpServer(listen, { metrics, readiness, logger });
   logger.info({ address: endpoint.address }, 'serving http');

@@ -24,6 +24,7 @@ import { kernelFiles } from './io/kernel-files.js';
 import { REGISTRY } from './files/registry.js';
 import { FuseDevice } from './fuse/device.js';
 import { ReadOnlyFilesystem } from './fuse/filesystem.js';
+import type { OpenTableStats } from './fuse/handles.js';
 import { FuseSession } from './fuse/session.js';
 import type { InitOut } from './fuse/protocol.js';
 import { readOwnMountinfo, topMountAt } from './host/mountinfo.js';
@@ -84,6 +85,11 @@ export class Daemon {
 
   get layout(): CgroupLayout {
     return this.#run.layout;
+  }
+
+  /** The open-file table's figures (handles, snapshot bytes), for /metrics. */
+  openFiles(): OpenTableStats {
+    return this.#run.filesystem.openStats();
   }
 
   /**

@@ -3,6 +3,7 @@
 // table and from the process — so the read path never calls into prom-client, and a
 // scrape costs the same however many reads happened.
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import type { OpenTableStats } from '../fuse/handles.js';
 import { RENDER_BUCKETS, RENDER_OUTCOMES, type ReadStats } from './read-stats.js';
 
 export interface MetricsSource {
@@ -15,6 +16,8 @@ export interface MetricsSource {
   readonly threads: number;
   /** Re-attach outcomes of the keeper so far (src/keeper/reattach.ts); none outside a keeper. */
   repairs?(): ReadonlyMap<string, number>;
+  /** The mount's open-file table: handles open and the bytes of their snapshots. */
+  openFiles?(): OpenTableStats;
 }
 
 export interface Metrics {
@@ -96,6 +99,30 @@ export function createMetrics(source: MetricsSource): Metrics {
     registers,
     collect() { this.set(process.memoryUsage.rss()); },
   });
+  const { openFiles } = source;
+  if (openFiles !== undefined) {
+    new Gauge({
+      name: 'lxcfs_node_open_files',
+      help: 'Handles of our files open now (each keeps the snapshot its last read at offset 0 rendered).',
+      registers,
+      collect() { this.set(openFiles().open); },
+    });
+    new Gauge({
+      name: 'lxcfs_node_snapshot_bytes',
+      help: 'Bytes held in the snapshots of open handles (bounded: past 32 MiB other handles\' snapshots are dropped).',
+      registers,
+      collect() { this.set(openFiles().snapshots.bytes); },
+    });
+    new Counter({
+      name: 'lxcfs_node_snapshots_dropped_total',
+      help: 'Snapshots dropped to keep snapshot memory bounded; the next later-offset read of such a handle renders afresh.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(openFiles().snapshots.dropped);
+      },
+    });
+  }
   new Gauge({
     name: 'lxcfs_node_mounted',
     help: '1 while our FUSE mount is in place at the mountpoint and connected, else 0.',

@@ -33,6 +33,8 @@ export interface FilesystemOptions {
    * every handle its predecessors gave out, so the handles it adopts never collide.
    */
   readonly firstFh?: number;
+  /** Bytes of snapshots the table keeps at most (default 32 MiB; tests make it small). */
+  readonly snapshotBudget?: number;
 }
 
 /** lxcfs's entry and attribute timeouts. */
@@ -55,7 +57,7 @@ export class ReadOnlyFilesystem implements FuseOperations {
     this.#inodes = new InodeTable(files);
     this.#content = content;
     this.#now = now;
-    this.#open = new OpenFiles(options.tables ?? native, this.#inodes.files, OPEN_FLAGS, options.tableId, options.firstFh);
+    this.#open = new OpenFiles(options.tables ?? native, this.#inodes.files, OPEN_FLAGS, options.tableId, options.firstFh, options.snapshotBudget);
   }
 
   /** The open-file table, for device readers that answer its requests natively. */
@@ -114,9 +116,10 @@ export class ReadOnlyFilesystem implements FuseOperations {
     // lxcfs: a later offset never re-renders; on a fresh handle it reads as EOF.
     let snapshot = this.#open.snapshot(args.fh);
     if (snapshot === undefined) {
-      // Opened under a predecessor whose snapshot died with it: the rest of the file comes
-      // from a fresh render (the one place a reader can see two renders in one file). The
-      // predecessor's render may have been longer: past this one's end is the end of file.
+      // Opened under a predecessor whose snapshot died with it, or its snapshot was dropped to
+      // keep the table within its budget: the rest of the file comes from a fresh render (the
+      // one place a reader can see two renders in one file). The earlier render may have been
+      // longer: past this one's end is the end of file.
       const content = this.#content.render(this.#adopt(req, args.fh).file, req.pid);
       this.#open.setSnapshot(args.fh, content);
       if (args.offset >= content.length) return EMPTY;

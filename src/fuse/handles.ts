@@ -10,7 +10,7 @@ import type { FileNode } from './inodes.js';
 
 /** The native calls behind a table (NativeAddon implements them). */
 export interface OpenTableApi {
-  createOpenTable(fileInodes: readonly number[], openFlags: number, firstFh?: number): number;
+  createOpenTable(fileInodes: readonly number[], openFlags: number, firstFh?: number, snapshotBudget?: number): number;
   destroyOpenTable(id: number): void;
   openTableOpen(id: number, node: number): number;
   openTableNode(id: number, fh: number): number | undefined;
@@ -26,6 +26,8 @@ export interface OpenTableStats {
   readonly open: number;
   /** Requests the native fast path answered so far, by kind. */
   readonly answered: { readonly open: number; readonly read: number; readonly release: number; readonly flush: number };
+  /** Bytes held in snapshots now, and snapshots dropped so far to stay within the budget. */
+  readonly snapshots: { readonly bytes: number; readonly dropped: number };
 }
 
 const isHandle = (fh: number): boolean => Number.isSafeInteger(fh) && fh > 0;
@@ -44,11 +46,11 @@ export class OpenFiles {
    * `firstFh`: the first handle it gives out), or with `existing`, the table of that id, made
    * by another thread over the same files.
    */
-  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number, existing?: number, firstFh = 1) {
+  constructor(api: OpenTableApi, files: readonly FileNode[], openFlags: number, existing?: number, firstFh = 1, snapshotBudget?: number) {
     this.#api = api;
     this.#nodes = new Map(files.map((node) => [node.ino, node]));
     this.#owner = existing === undefined;
-    this.id = existing ?? api.createOpenTable(files.map((node) => node.ino), openFlags, firstFh);
+    this.id = existing ?? api.createOpenTable(files.map((node) => node.ino), openFlags, firstFh, snapshotBudget);
   }
 
   open(node: FileNode): number {
@@ -70,12 +72,18 @@ export class OpenFiles {
     return isHandle(fh) && this.#api.openTableAdopt(this.id, fh, node.ino);
   }
 
-  /** Keeps `content` (copied) as the fh's snapshot; a released fh keeps nothing. */
+  /**
+   * Keeps `content` (copied) as the fh's snapshot; a released fh keeps nothing. Past the
+   * table's budget of snapshot bytes (32 MiB unless given), other handles' snapshots are dropped.
+   */
   setSnapshot(fh: number, content: Buffer): void {
     this.#api.openTableSetSnapshot(this.id, fh, content);
   }
 
-  /** The fh's snapshot: null before its first offset-0 read, undefined when not open. */
+  /**
+   * The fh's snapshot: null before its first offset-0 read, undefined when not open or when
+   * the table dropped it to stay within its snapshot budget (the caller renders afresh).
+   */
   snapshot(fh: number): Buffer | null | undefined {
     return isHandle(fh) ? this.#api.openTableSnapshot(this.id, fh) : undefined;
   }

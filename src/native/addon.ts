@@ -111,7 +111,8 @@ export const native: NativeAddon = Object.freeze({
   umount: (target: string, flags: number) => addon().umount(target, flags),
   lockFile: (fd: number) => addon().lockFile(fd),
   inodeOf: (path: string) => addon().inodeOf(path),
-  createOpenTable: (fileInodes: readonly number[], openFlags: number, firstFh?: number) => addon().createOpenTable(fileInodes, openFlags, firstFh),
+  createOpenTable: (fileInodes: readonly number[], openFlags: number, firstFh?: number, snapshotBudget?: number) =>
+    addon().createOpenTable(fileInodes, openFlags, firstFh, snapshotBudget),
   destroyOpenTable: (id: number) => addon().destroyOpenTable(id),
   openTableOpen: (id: number, node: number) => addon().openTableOpen(id, node),
   openTableNode: (id: number, fh: number) => addon().openTableNode(id, fh),

@@ -83,6 +83,22 @@ t.test('lxcfs_node_mounted follows the mount', async (t) => {
   t.equal(samples(t, await metrics.render()).get('lxcfs_node_mounted'), 1);
 });
 
+t.test('open files and snapshot memory come from the open-file table', async (t) => {
+  const stats = ReadStats.create(1);
+  let table = { open: 0, answered: { open: 0, read: 0, release: 0, flush: 0 }, snapshots: { bytes: 0, dropped: 0 } };
+  const metrics = createMetrics({ stats, isMounted: () => true, version: '1', layout: 'v2', threads: 1, openFiles: () => table });
+  let s = samples(t, await metrics.render());
+  t.equal(s.get('lxcfs_node_open_files'), 0);
+  t.equal(s.get('lxcfs_node_snapshot_bytes'), 0);
+  t.equal(s.get('lxcfs_node_snapshots_dropped_total'), 0);
+  table = { ...table, open: 4000, snapshots: { bytes: 12_345_678, dropped: 17 } };
+  s = samples(t, await metrics.render());
+  t.equal(s.get('lxcfs_node_open_files'), 4000);
+  t.equal(s.get('lxcfs_node_snapshot_bytes'), 12_345_678);
+  t.equal(s.get('lxcfs_node_snapshots_dropped_total'), 17);
+  t.notMatch(await createMetrics({ stats, isMounted: () => true, version: '1', layout: 'v2', threads: 1 }).render(), /lxcfs_node_open_files/, 'absent without a table');
+});
+
 t.test('re-attach outcomes come from the keeper, as it last reported them', async (t) => {
   const stats = ReadStats.create(1);
   let repairs = new Map<string, number>();

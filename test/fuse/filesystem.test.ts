@@ -387,6 +387,22 @@ t.test('a handle a predecessor opened is adopted for the file the request names'
   t.equal(fs.content.calls.length, 3);
 });
 
+t.test('a snapshot dropped for the table\'s budget: the next later-offset read renders afresh', async (t) => {
+  const fs = mount({ snapshotBudget: 40 });
+  fs.content.body = (_f, pid, n) => `0123456789abcdef pid=${pid} n=${n}\n`; // 27 bytes
+  const a = openFile(fs, 'proc/cpuinfo');
+  const b = openFile(fs, 'proc/cpuinfo');
+  t.equal(read(fs, a.ino, a.fh, 0, 10, 1).body.toString(), '0123456789');
+  t.equal(read(fs, b.ino, b.fh, 0, 10, 2).body.toString(), '0123456789', '54 bytes > 40: a\'s snapshot goes');
+  t.same(fs.fs.openStats().snapshots, { bytes: 27, dropped: 1 });
+  t.equal(read(fs, a.ino, a.fh, 10, 100, 3).body.toString(), 'abcdef pid=3 n=3\n', 'the rest of a fresh render');
+  t.equal(fs.content.calls.length, 3);
+  t.equal(read(fs, a.ino, a.fh, 10, 100, 4).body.toString(), 'abcdef pid=3 n=3\n', 'and that render is the snapshot now');
+  t.equal(read(fs, a.ino, a.fh, 27, 100).body.length, 0, 'past a fresh render\'s end: end of file');
+  t.equal(fs.content.calls.length, 3);
+  t.same(fs.fs.openStats().snapshots, { bytes: 27, dropped: 2 }, 'b\'s was dropped in turn');
+});
+
 t.test('a successor gives out handles from firstFh on', async (t) => {
   const fs = mount({ firstFh: 2 ** 40 + 1 });
   t.equal(openFile(fs, 'proc/meminfo').fh, 2 ** 40 + 1);

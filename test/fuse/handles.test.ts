@@ -71,6 +71,33 @@ t.test('snapshots are per handle, copied, and survive until release', async (t) 
   t.equal(files.snapshot(fh1), undefined);
 });
 
+t.test('snapshot bytes are bounded: past the budget other handles\' snapshots are dropped, down to half', async (t) => {
+  const files = new OpenFiles(native, [A, B], 0x21, undefined, 1, 100);
+  t.teardown(() => files.close());
+  const fhs = [files.open(A), files.open(B), files.open(A), files.open(B)];
+  files.setSnapshot(fhs[0]!, Buffer.alloc(30, 'a'));
+  files.setSnapshot(fhs[1]!, Buffer.alloc(30, 'b'));
+  files.setSnapshot(fhs[1]!, Buffer.alloc(40, 'b')); // replaced, not added
+  t.same(files.stats().snapshots, { bytes: 70, dropped: 0 });
+  files.setSnapshot(fhs[2]!, Buffer.alloc(40, 'c')); // 110 > 100: drop others until ≤ 50
+  const { bytes, dropped } = files.stats().snapshots;
+  t.ok(bytes <= 50, `${bytes} bytes left`);
+  t.equal(dropped, 2, 'both other snapshots had to go');
+  t.equal(files.snapshot(fhs[2]!)?.toString(), 'c'.repeat(40), 'the one just set is kept');
+  t.equal(files.snapshot(fhs[0]!), undefined, 'a dropped snapshot reads as unknown: render afresh');
+  t.equal(files.nodeOf(fhs[0]!), A, 'its handle stays open');
+  t.equal(files.snapshot(fhs[3]!), null, 'a fresh handle stays fresh');
+  files.setSnapshot(fhs[0]!, Buffer.from('again'));
+  t.equal(files.snapshot(fhs[0]!)?.toString(), 'again', 'kept again once rendered again');
+  t.equal(files.stats().snapshots.bytes, 45);
+  files.release(fhs[2]!);
+  files.release(fhs[0]!);
+  t.same(files.stats().snapshots, { bytes: 0, dropped: 2 }, 'release gives the bytes back');
+  const big = files.open(A);
+  files.setSnapshot(big, Buffer.alloc(500));
+  t.equal(files.snapshot(big)?.length, 500, 'one snapshot over the whole budget is still kept (a read in progress needs it)');
+});
+
 t.test('release drops the handle; numbers are not reused', async (t) => {
   const files = table(t);
   const fh1 = files.open(A);
@@ -87,7 +114,7 @@ t.test('release drops the handle; numbers are not reused', async (t) => {
 
 t.test('stats start at zero; close is idempotent and ends the table', async (t) => {
   const files = new OpenFiles(native, [A], 0);
-  t.same(files.stats(), { open: 0, answered: { open: 0, read: 0, release: 0, flush: 0 } });
+  t.same(files.stats(), { open: 0, answered: { open: 0, read: 0, release: 0, flush: 0 }, snapshots: { bytes: 0, dropped: 0 } });
   files.close();
   files.close();
   t.throws(() => files.open(A), /unknown open-file table/);
@@ -103,4 +130,5 @@ t.test('the native table refuses bad arguments', async (t) => {
   t.teardown(() => native.destroyOpenTable(id));
   t.throws(() => native.openTableSetSnapshot(id, 1, 'x' as unknown as Buffer), /must be a Buffer/);
   t.throws(() => native.openTableOpen(id, -1), /non-negative integer/);
+  t.throws(() => native.createOpenTable([1], 0, 1, -1), /non-negative integer/);
 });

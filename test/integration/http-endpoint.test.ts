@@ -2,7 +2,8 @@
 // /readyz is 200 only while our mount is the one at the mountpoint and a read through
 // the kernel answers, and it recovers when the mount is back. Loopback only.
 import t, { type Test } from 'tap';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,6 +57,22 @@ t.test('metrics move when reads happen', async (t) => {
   t.equal(sample(after, 'lxcfs_node_mounted'), 1);
   t.ok(sample(after, 'process_resident_memory_bytes') > 0);
   t.match(after, /^lxcfs_node_info\{version="[^"]+",layout="hybrid",threads="\d+"\} 1$/m);
+  t.equal(sample(after, 'lxcfs_node_snapshots_dropped_total'), 0);
+});
+
+t.test('open handles and their snapshot bytes show while a reader holds a file open', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const { fs, get } = await withHttp(t);
+  const meminfo = join(fs.mountpoint, 'proc/meminfo');
+  const holder = spawn('sh', ['-c', `exec 3<${meminfo}; head -c 1 <&3 >/dev/null; echo held; exec sleep 60`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => { holder.kill('SIGKILL'); }); // by pid, and never once it was reaped
+  await once(holder.stdout, 'data');
+  const held = (await get('/metrics')).body;
+  t.equal(sample(held, 'lxcfs_node_open_files'), 1);
+  t.ok(sample(held, 'lxcfs_node_snapshot_bytes') > 1000, 'the whole rendered meminfo, though one byte was read');
+  holder.kill('SIGKILL');
+  await waitFor('the handle released', async () => sample((await get('/metrics')).body, 'lxcfs_node_open_files') === 0);
+  t.equal(sample((await get('/metrics')).body, 'lxcfs_node_snapshot_bytes'), 0);
 });
 
 t.test('readiness fails while the mount is covered or detached, and recovers when it is back', async (t) => {

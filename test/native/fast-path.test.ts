@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { VirtualFile } from '../../src/files/types.js';
 import { FuseDevice } from '../../src/fuse/device.js';
-import { ReadOnlyFilesystem } from '../../src/fuse/filesystem.js';
+import { ReadOnlyFilesystem, type FilesystemOptions } from '../../src/fuse/filesystem.js';
 import { FuseSession } from '../../src/fuse/session.js';
 import { mountRequest } from '../../src/mount-options.js';
 import { MNT_DETACH, MS_NODEV, MS_NOSUID, native } from '../../src/native/addon.js';
@@ -35,9 +35,9 @@ interface Served {
   readonly seen: Array<[number, number]>;
 }
 
-function serve(t: Test): Served {
+function serve(t: Test, options: FilesystemOptions = {}): Served {
   const dir = mkdtempSync(join(tmpdir(), 'lxcfs-node-fast-'));
-  const fs = new ReadOnlyFilesystem([FILE], { render: () => Buffer.from(CONTENT) });
+  const fs = new ReadOnlyFilesystem([FILE], { render: () => Buffer.from(CONTENT) }, Date.now, options);
   const device = new FuseDevice(native.openFuseDevice(), native, silentLogger);
   const session = new FuseSession({ sink: device, operations: fs, logger: silentLogger });
   const seen: Array<[number, number]> = [];
@@ -126,6 +126,26 @@ d = os.pread(fd, 10, 0)
 print(len(a), b.decode(), c.decode(), d.decode(), sep='|')`, s.path);
   t.equal(out, `0|${CONTENT.subarray(0, 10)}|${CONTENT.subarray(10, 20)}|${CONTENT.subarray(0, 10)}\n`);
   t.same(s.seen.filter(([op]) => op === OP.READ), [[OP.READ, 0], [OP.READ, 0]]);
+});
+
+t.test('a snapshot dropped for the budget: its next later-offset read goes to TypeScript, which renders afresh', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const s = serve(t, { snapshotBudget: CONTENT.length + 10 });
+  const out = await python(`
+import os, sys
+one = os.open(sys.argv[1], os.O_RDONLY)
+two = os.open(sys.argv[1], os.O_RDONLY)
+a = os.pread(one, 10, 0)
+b = os.pread(two, 10, 0)
+c = os.pread(one, 10, 10)
+d = os.pread(one, 10, 20)
+print(a.decode(), b.decode(), c.decode(), d.decode(), sep='|')`, s.path);
+  const at = (o: number) => CONTENT.subarray(o, o + 10).toString();
+  t.equal(out, `${at(0)}|${at(0)}|${at(10)}|${at(20)}\n`);
+  t.same(s.seen.filter(([op]) => op === OP.READ), [[OP.READ, 0], [OP.READ, 0], [OP.READ, 10]],
+    'the read after the drop rendered in TypeScript; the next one was sliced natively from that render');
+  await released(s);
+  t.same(s.fs.openStats().snapshots, { bytes: 0, dropped: 2 });
 });
 
 t.test('what the table cannot decide reaches TypeScript and gets its answer', async (t) => {

@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("receiveMessage", Napi::Function::New(env, lxcfs::ReceiveMessage, "receiveMessage"));
   exports.Set("openTreeClone", Napi::Function::New(env, lxcfs::OpenTreeClone, "openTreeClone"));
   exports.Set("reattachMount", Napi::Function::New(env, lxcfs::ReattachMount, "reattachMount"));
+  exports.Set("joinCgroupNamespace", Napi::Function::New(env, lxcfs::JoinCgroupNamespace, "joinCgroupNamespace"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
   lxcfs::RegisterOpenTable(env, exports);
   return exports;

@@ -19,6 +19,7 @@ Napi::Value SendMessage(const Napi::CallbackInfo& info);
 Napi::Value ReceiveMessage(const Napi::CallbackInfo& info);
 Napi::Value OpenTreeClone(const Napi::CallbackInfo& info);
 Napi::Value ReattachMount(const Napi::CallbackInfo& info);
+Napi::Value JoinCgroupNamespace(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
 void RegisterOpenTable(Napi::Env env, Napi::Object exports);
 

@@ -141,4 +141,24 @@ Napi::Value ReattachMount(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// joinCgroupNamespace(nsPath): setns(2) of the calling thread into the cgroup namespace at
+// nsPath (/proc/1/ns/cgroup: the host's, with hostPID). /proc/<pid>/cgroup is rendered
+// relative to the reading thread's cgroup namespace, so each serving thread joins its own.
+// Unlike a mount namespace, a cgroup namespace may be entered by one thread of many.
+Napi::Value JoinCgroupNamespace(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string ns_path;
+  if (!ArgString(info, 0, "nsPath", ns_path)) return env.Undefined();
+  int ns_fd = open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (ns_fd < 0) {
+    ThrowErrno(env, errno, "open", &ns_path);
+    return env.Undefined();
+  }
+  int rc = setns(ns_fd, CLONE_NEWCGROUP);
+  int err = errno;
+  close(ns_fd);
+  if (rc != 0) ThrowErrno(env, err, "setns", &ns_path);
+  return env.Undefined();
+}
+
 }  // namespace lxcfs

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, DEFAULT_THREADS, MAX_SPIN_MICROS, MAX_THREADS,
+  DEFAULT_CGROUPNS_PID, DEFAULT_MOUNTPOINT, DEFAULT_PIDFILE, DEFAULT_ROOTS, DEFAULT_SPIN_MICROS, DEFAULT_THREADS, MAX_SPIN_MICROS, MAX_THREADS,
   type DaemonOptions,
 } from './config.js';
 import { parseListenAddress, type HttpEndpoint, type ListenAddress } from './agent/http-server.js';
@@ -43,6 +43,7 @@ const FLAGS = {
   'cgroup-root': { type: 'string' },
   'spin-us': { type: 'string' },
   'deadline-ms': { type: 'string' },
+  'cgroupns-pid': { type: 'string' },
   threads: { type: 'string' },
   http: { type: 'string' },
   'take-over': { type: 'boolean' },
@@ -77,6 +78,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       spinMicros: spinMicros(values['spin-us']),
       threads: threads(values.threads),
       deadlineMs: deadlineMs(values['deadline-ms']),
+      cgroupnsPid: cgroupnsPid(values['cgroupns-pid']),
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
     takeOver: values['take-over'] === true,
@@ -95,6 +97,13 @@ function deadlineMs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_DEADLINE_MS;
   const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!(n <= MAX_DEADLINE_MS)) throw new LxcfsError('LXCFS_USAGE', `--deadline-ms takes 0 to ${MAX_DEADLINE_MS}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function cgroupnsPid(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CGROUPNS_PID;
+  const n = /^[1-9]\d{0,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= 4_194_304)) throw new LxcfsError('LXCFS_USAGE', `--cgroupns-pid takes a pid, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -150,6 +159,8 @@ Tuning:
                            (default ${DEFAULT_THREADS}: one per two CPUs, 1 to 4; at most ${MAX_THREADS})
       --deadline-ms N      a render whose kernel reads take longer makes no further
                            read and serves the host's file (default ${DEFAULT_DEADLINE_MS}; 0 never)
+      --cgroupns-pid PID   read callers' cgroup paths in the cgroup namespace of PID
+                           (default ${DEFAULT_CGROUPNS_PID}: the host's with hostPID; joined if not ours)
 Testing:
       --proc-root DIR      read host /proc from DIR (default /proc)
       --sys-root DIR       read host /sys from DIR (default /sys)

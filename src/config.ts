@@ -23,7 +23,11 @@ export interface DaemonOptions extends Roots {
   readonly threads: number;
   /** How long one render's reads may take before it answers with the host file (ms; 0 = no deadline). */
   readonly deadlineMs: number;
+  /** The process whose cgroup namespace callers' cgroup paths are read in (1: the host's, with hostPID). */
+  readonly cgroupnsPid: number;
 }
+
+export const DEFAULT_CGROUPNS_PID = 1;
 
 /**
  * Spinning pays where the next request can arrive while we poll: with one CPU the poll

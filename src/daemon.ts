@@ -4,7 +4,7 @@
 // mount behind; stop() detaches only the mount we made, and only while the kernel still
 // has it. Fatal start-up problems are LxcfsErrors with stable codes.
 import { existsSync } from 'node:fs';
-import type { DaemonOptions, Roots } from './config.js';
+import { DEFAULT_CGROUPNS_PID, type DaemonOptions, type Roots } from './config.js';
 import { ReadStats } from './agent/read-stats.js';
 import { InitResolver } from './caller/init-resolver.js';
 import { CallerCgroups } from './caller/cgroups.js';
@@ -31,7 +31,8 @@ import { readOwnMountinfo, topMountAt } from './host/mountinfo.js';
 import type { Logger } from './log.js';
 import { mountRequest } from './mount-options.js';
 import { prepareMountpoint } from './mountpoint.js';
-import { MNT_DETACH, MS_NODEV, MS_NOSUID, type NativeAddon } from './native/addon.js';
+import { MNT_DETACH, MS_NODEV, MS_NOSUID, native, type NativeAddon } from './native/addon.js';
+import { joinCgroupNamespaceOf } from './cgroup/namespace.js';
 import { Pidfile } from './pidfile.js';
 import { ServingPool } from './workers/pool.js';
 
@@ -306,6 +307,7 @@ function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undef
     settings: {
       procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
       render: options.render, spinMicros: options.spinMicros, debug: options.debug, deadlineMs: options.deadlineMs,
+      cgroupnsPid: options.cgroupnsPid,
     },
     answer: (raw, sink, negotiated) => w.inBatch(() => sessionFor(sink, negotiated).handle(raw)),
   });
@@ -327,9 +329,11 @@ export type RendererThread = 'main' | 'worker';
  * anything is mounted, so bad roots fail start-up cleanly.
  */
 export function buildRenderer(
-  options: Roots & { readonly render: RenderOptions; readonly deadlineMs?: number }, logger: Logger, thread: RendererThread = 'main', stats?: ReadStats,
+  options: Roots & { readonly render: RenderOptions; readonly deadlineMs?: number; readonly cgroupnsPid?: number }, logger: Logger, thread: RendererThread = 'main', stats?: ReadStats,
 ): Content {
   try {
+    // Before the first read of a /proc/<pid>/cgroup: this thread's paths must be the host's.
+    joinCgroupNamespaceOf(options.procRoot, options.cgroupnsPid ?? DEFAULT_CGROUPNS_PID, native, logger);
     const layout = detectLayout(options.cgroupRoot);
     const hostFile = hostFileReader(options);
     const caller = new CallerCgroups(options.procRoot, new InitResolver({ procRoot: options.procRoot, onResolve: stats === undefined ? undefined : (result) => stats.caller(result) }), layout);

@@ -18,6 +18,7 @@ const DEFAULTS = {
   spinMicros: DEFAULT_SPIN_MICROS,
   threads: Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 4)),
   deadlineMs: 1000,
+  cgroupnsPid: 1,
 };
 
 function run(argv: string[]) {
@@ -177,6 +178,14 @@ t.test('--deadline-ms: 0 (none) to 60000 ms per render, default 1000', async (t)
     t.throws(() => parseCommandLine(['--deadline-ms', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
   }
   t.match(usage(), /--deadline-ms N/);
+});
+
+t.test('--cgroupns-pid: whose cgroup namespace to read callers\' paths in, default 1', async (t) => {
+  t.equal(run(['--cgroupns-pid', '4242']).cgroupnsPid, 4242);
+  for (const bad of ['0', '-1', 'x', '1.5', '', '99999999999']) {
+    t.throws(() => parseCommandLine(['--cgroupns-pid', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
+  }
+  t.match(usage(), /--cgroupns-pid PID/);
 });
 
 t.test('--threads: 1 to 64 serving threads, default one per two CPUs, 1 to 4', async (t) => {

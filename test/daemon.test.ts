@@ -101,6 +101,7 @@ function fixture(t: Test): Fixture {
       spinMicros: 0,
       threads: 1,
       deadlineMs: 1000,
+      cgroupnsPid: 1,
       fuseOptions: [],
       procRoot: '/proc',
       sysRoot: '/sys',

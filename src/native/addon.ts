@@ -56,6 +56,8 @@ export interface NativeAddon extends OpenTableApi {
    * ("setns", "not-dead", "umount", "move_mount", "timeout", "failed") with its errno.
    */
   reattachMount(nsPath: string, treeFd: number, target: string, timeoutMs: number): { readonly outcome: string; readonly errno: number };
+  /** setns(2) of the calling thread into the cgroup namespace at `nsPath` (/proc/1/ns/cgroup). */
+  joinCgroupNamespace(nsPath: string): void;
   /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
   lockFile(fd: number): boolean;
   /**
@@ -129,6 +131,7 @@ export const native: NativeAddon = Object.freeze({
   receiveMessage: (fd: number, timeoutMs: number) => addon().receiveMessage(fd, timeoutMs),
   openTreeClone: (path: string) => addon().openTreeClone(path),
   reattachMount: (nsPath: string, treeFd: number, target: string, timeoutMs: number) => addon().reattachMount(nsPath, treeFd, target, timeoutMs),
+  joinCgroupNamespace: (nsPath: string) => addon().joinCgroupNamespace(nsPath),
   get DeviceReader() {
     return addon().DeviceReader;
   },

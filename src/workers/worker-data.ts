@@ -8,6 +8,7 @@ export interface WorkerSettings extends Roots {
   readonly render: RenderOptions;
   readonly spinMicros: number;
   readonly deadlineMs: number;
+  readonly cgroupnsPid: number;
   readonly debug: boolean;
 }
 

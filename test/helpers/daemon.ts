@@ -75,6 +75,8 @@ const REFERENCE_LXCFS: LaunchSpec = {
 export interface LaunchOptions {
   /** Mount here instead of a fresh temp directory (e.g. over a dead mount). */
   readonly mountpoint?: string;
+  /** A command that execs the daemon as its last arguments (e.g. into new namespaces). */
+  readonly through?: readonly string[];
 }
 
 export function startLxcfsNode(t: Test, extraArgs: string[] = [], options: LaunchOptions = {}): Promise<MountedFs> {
@@ -110,8 +112,10 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
   const mountpoint = options.mountpoint ?? join(dir, 'mnt');
   const pidfile = join(dir, 'pid');
   if (!spec.createsMountpoint) mkdirSync(mountpoint, { recursive: true });
-  const [command, argv] = cleanCommand(spec.command, spec.args(extraArgs, mountpoint, pidfile));
-  // `env` execs the daemon, so the child's pid is the daemon's.
+  const daemonArgs = spec.args(extraArgs, mountpoint, pidfile);
+  const [first, ...rest] = [...(options.through ?? []), spec.command, ...daemonArgs];
+  const [command, argv] = cleanCommand(first!, rest);
+  // `env` (and any `through` command) execs the daemon, so the child's pid is the daemon's.
   const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });

@@ -27,16 +27,20 @@ export interface ContentDeps {
   readonly deadline?: { readonly reads: ReadDeadline; readonly ms: number };
 }
 
+/** In the batch memo: this file's render for this container missed its deadline. */
+const LATE = Symbol('late');
+
 export class FileRenderer implements ContentSource {
   readonly #deps: ContentDeps;
   /** Host fallbacks so far by error code (e.g. LXCFS_CALLER_GONE → 3), for diagnostics. */
   readonly fallbacks = new Map<string, number>();
   /** Renders answered from the batch's memo instead of rendering again. */
   coalesced = 0;
-  /** file path + container key → content, for the duration of one batch(); null outside. */
-  #memo: Map<string, Buffer> | null = null;
-  /** Container keys (memo keys) whose render missed its deadline in this batch; null outside. */
-  #late: Set<string> | null = null;
+  /**
+   * file path + container key → content, or LATE when that render missed its deadline, for
+   * the duration of one batch(); null outside.
+   */
+  #memo: Map<string, Buffer | typeof LATE> | null = null;
   /** The memo key of the render in progress (render() is never re-entered). */
   #key: string | undefined;
 
@@ -47,14 +51,11 @@ export class FileRenderer implements ContentSource {
   /** Runs `requests` (the handling of one batch of requests) with render coalescing. */
   batch<T>(requests: () => T): T {
     const outer = this.#memo;
-    const outerLate = this.#late;
     this.#memo = new Map();
-    this.#late = new Set();
     try {
       return requests();
     } finally {
       this.#memo = outer;
-      this.#late = outerLate;
     }
   }
 
@@ -75,7 +76,7 @@ export class FileRenderer implements ContentSource {
       }
       if (text.length === 0) throw new LxcfsError('LXCFS_INTERNAL', `${file.path} rendered nothing`);
     } catch (err) {
-      if (err instanceof LxcfsError && err.code === 'LXCFS_DEADLINE' && this.#key !== undefined) this.#late?.add(this.#key);
+      if (err instanceof LxcfsError && err.code === 'LXCFS_DEADLINE' && this.#key !== undefined) this.#memo?.set(this.#key, LATE);
       // Not a failure: a worker thread hands this request to the main thread (src/workers/),
       // which counts it when it renders it.
       if (err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') throw err;
@@ -102,9 +103,8 @@ export class FileRenderer implements ContentSource {
     if (key === undefined) return this.#renderChecked(file, ctx, reads);
     this.#key = key;
     const done = this.#memo?.get(key);
-    if (done !== undefined) return done;
-    if (this.#late?.has(key) === true) throw new LxcfsError('LXCFS_DEADLINE', `${file.path}: its container already missed the deadline in this batch`);
-    return this.#renderChecked(file, ctx, reads);
+    if (done === LATE) throw new LxcfsError('LXCFS_DEADLINE', `${file.path}: its container already missed the deadline in this batch`);
+    return done ?? this.#renderChecked(file, ctx, reads);
   }
 
   #renderChecked(file: VirtualFile, ctx: GatherContext, reads: ReadDeadline | null): string {

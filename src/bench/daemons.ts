@@ -1,10 +1,11 @@
 // The two daemons under test, each on its own fresh mountpoint with its own pidfile and the
-// same flags; their cost read from /proc/<pid>/{stat,status} summed over every process of
-// the daemon (lxcfs-node is a keeper and its serving child: pids() lists the tree); a stop
+// same flags; their cost read from /proc over every process of the daemon (lxcfs-node is a
+// keeper and its serving child: pids() lists the tree) — CPU summed, resident memory as the
+// physical pages mapped by any of them, each counted once; a stop
 // that always ends them (SIGTERM, SIGKILL after 5 s). Each runs in its own process group,
 // so a Ctrl-C reaches only the harness, which then stops them in order.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMountinfo } from '../host/mountinfo.js';
 import type { DaemonName } from './stats.js';
@@ -42,17 +43,60 @@ export function statTicks(text: string): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** VmRSS of a /proc/<pid>/status text in KiB (0 when absent, as for a zombie). */
-export function vmRssKiB(text: string): number {
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(text)?.[1] ?? 0);
-}
-
 export function cpuTicks(pids: readonly number[]): number {
   return pids.reduce((n, pid) => n + statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')), 0);
 }
 
+/**
+ * Resident memory of a process tree in KiB: the physical pages mapped by any of `pids`, each
+ * counted once. Summing VmRSS would count the pages every process shares twice — for a keeper
+ * and its serving child, both node, the ~40 MiB of the executable's code they both map. Read
+ * from /proc/<pid>/pagemap (present bit, page frame number), which shows frame numbers to
+ * CAP_SYS_ADMIN only: without it this throws rather than report a wrong figure.
+ */
 export function rssKiB(pids: readonly number[]): number {
-  return pids.reduce((n, pid) => n + vmRssKiB(readFileSync(`/proc/${pid}/status`, 'utf8')), 0);
+  const frames = new Set<number>();
+  for (const pid of pids) addFrames(pid, frames);
+  return frames.size * (PAGE_SIZE / 1024);
+}
+
+const PAGE_SIZE = 4096;
+const PRESENT = 1n << 63n;
+const PFN_MASK = (1n << 55n) - 1n;
+
+/** Mapped ranges [start, end) of a /proc/<pid>/maps text, PROT_NONE reservations left out. */
+export function accessibleRanges(maps: string): [bigint, bigint][] {
+  const ranges: [bigint, bigint][] = [];
+  for (const line of maps.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S{4})/.exec(line);
+    if (m !== null && m[3] !== '---p' && m[3] !== '---s') ranges.push([BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)]);
+  }
+  return ranges;
+}
+
+function addFrames(pid: number, frames: Set<number>): void {
+  const ranges = accessibleRanges(readFileSync(`/proc/${pid}/maps`, 'utf8'));
+  const fd = openSync(`/proc/${pid}/pagemap`, 'r');
+  try {
+    const chunk = Buffer.alloc(8 * 4096);
+    for (const [start, end] of ranges) {
+      for (let page = start / BigInt(PAGE_SIZE); page < end / BigInt(PAGE_SIZE);) {
+        const want = Math.min(Number(end / BigInt(PAGE_SIZE) - page), 4096);
+        const got = readSync(fd, chunk, 0, want * 8, page * 8n) / 8;
+        if (got === 0) break; // the range went away while we read
+        for (let i = 0; i < got; i++) {
+          const entry = chunk.readBigUInt64LE(i * 8);
+          if ((entry & PRESENT) === 0n) continue;
+          const frame = Number(entry & PFN_MASK);
+          if (frame === 0) throw new Error('/proc/<pid>/pagemap shows no frame numbers: measuring memory needs CAP_SYS_ADMIN');
+          frames.add(frame);
+        }
+        page += BigInt(got);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

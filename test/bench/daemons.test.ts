@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { cpuTicks, Daemon, daemonSpec, mountsUnder, rssKiB, statTicks, vmRssKiB } from '../../src/bench/daemons.js';
+import { accessibleRanges, cpuTicks, Daemon, daemonSpec, mountsUnder, rssKiB, statTicks } from '../../src/bench/daemons.js';
 import { benchPaths } from '../../src/bench/environment.js';
 import { requirePrivileges } from '../helpers/env.js';
 import { isMounted, tempDir } from '../helpers/daemon.js';
@@ -21,17 +21,32 @@ t.test('utime + stime, whatever the command name', async (t) => {
   const rest = 'S 1 2 3 4 5 6 7 8 9 10 250 31 12 13 20 0 3';
   t.equal(statTicks(`123 (node) ${rest}`), 281);
   t.equal(statTicks(`123 (a b) (c) ${rest}`), 281);
-  t.equal(vmRssKiB('Name:\tx\nVmRSS:\t   61612 kB\nThreads:\t7\n'), 61612);
-  t.equal(vmRssKiB('Name:\tzombie\n'), 0);
-  t.ok(rssKiB([process.pid]) > 1000, 'our own RSS');
-  const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-  t.teardown(() => { sleeper.kill('SIGKILL'); });
-  await new Promise((r) => setTimeout(r, 100));
-  t.equal(rssKiB([sleeper.pid!, sleeper.pid!]), 2 * rssKiB([sleeper.pid!]), 'summed over the pids');
   const before = cpuTicks([process.pid]);
   for (const end = Date.now() + 100; Date.now() < end;) { /* burn 10 ticks */ }
   t.ok(cpuTicks([process.pid]) > before, 'CPU time grows');
   t.throws(() => cpuTicks([2 ** 22 + 1]), { code: 'ENOENT' }, 'a vanished daemon is an error, not zero');
+});
+
+t.test('resident memory: every physical page once, over the whole tree', async (t) => {
+  t.same(accessibleRanges([
+    '00400000-00452000 r-xp 00000000 08:02 173521 /usr/bin/node',
+    '7f0000000000-7f0100000000 ---p 00000000 00:00 0',
+    '7ffd1000-7ffd3000 rw-p 00000000 00:00 0 [stack]',
+    '7ffe0000-7ffe1000 rw-s 00000000 00:01 5 /dev/zero (deleted)',
+  ].join('\n')), [[0x400000n, 0x452000n], [0x7ffd1000n, 0x7ffd3000n], [0x7ffe0000n, 0x7ffe1000n]], 'PROT_NONE reservations left out');
+  const own = rssKiB([process.pid]);
+  const vmRss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+  t.ok(own > 10_000 && own <= vmRss * 1.1, `our own pages (${own} KiB) ≈ VmRSS (${vmRss} KiB)`);
+  // Two sleeping processes: their pages do not change while they are measured.
+  const sleepers = [0, 1].map(() => spawn('sleep', ['30'], { stdio: 'ignore' }));
+  t.teardown(() => { for (const s of sleepers) s.kill('SIGKILL'); });
+  await new Promise((r) => setTimeout(r, 200));
+  const [a, b] = sleepers.map((s) => s.pid!) as [number, number];
+  const one = rssKiB([a]);
+  t.equal(rssKiB([a, a]), one, 'a pid listed twice counts once');
+  const both = rssKiB([a, b]);
+  t.ok(both < one + rssKiB([b]), `two processes share the executable's and libc's pages: ${both} < ${one} + ${rssKiB([b])}`);
+  t.ok(both > one, 'each has pages of its own (stack, heap)');
 });
 
 t.test('mounts under a directory, deepest first, escapes undone', async (t) => {

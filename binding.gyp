@@ -8,6 +8,7 @@
         "native/device-reader.cc",
         "native/fast-path.cc",
         "native/fdpass.cc",
+        "native/journal.cc",
         "native/ns.cc",
         "native/open-table.cc"
       ],

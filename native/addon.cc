@@ -1,5 +1,5 @@
 // Module init of the lxcfs_node addon: registers the thin syscall wrappers (device.cc) and
-// fd passing (fdpass.cc), re-attaching into a mount namespace (ns.cc), the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc), and the
+// fd passing (fdpass.cc), re-attaching into a mount namespace (ns.cc), the DeviceReader class (device-reader.cc) with its fast path (fast-path.cc) and in-flight journal (journal.cc), and the
 // open-file tables (open-table.cc). Only what Node cannot do lives in C++; the
 // FUSE protocol and every policy decision are in TypeScript (src/fuse/, src/native/addon.ts).
 #include "addon.h"
@@ -22,6 +22,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openTreeClone", Napi::Function::New(env, lxcfs::OpenTreeClone, "openTreeClone"));
   exports.Set("reattachMount", Napi::Function::New(env, lxcfs::ReattachMount, "reattachMount"));
   exports.Set("joinCgroupNamespace", Napi::Function::New(env, lxcfs::JoinCgroupNamespace, "joinCgroupNamespace"));
+  exports.Set("createJournal", Napi::Function::New(env, lxcfs::CreateJournal, "createJournal"));
+  exports.Set("readJournal", Napi::Function::New(env, lxcfs::ReadJournal, "readJournal"));
+  exports.Set("clearJournal", Napi::Function::New(env, lxcfs::ClearJournal, "clearJournal"));
   exports.Set("DeviceReader", lxcfs::DeviceReaderClass(env));
   lxcfs::RegisterOpenTable(env, exports);
   return exports;

@@ -20,6 +20,9 @@ Napi::Value ReceiveMessage(const Napi::CallbackInfo& info);
 Napi::Value OpenTreeClone(const Napi::CallbackInfo& info);
 Napi::Value ReattachMount(const Napi::CallbackInfo& info);
 Napi::Value JoinCgroupNamespace(const Napi::CallbackInfo& info);
+Napi::Value CreateJournal(const Napi::CallbackInfo& info);
+Napi::Value ReadJournal(const Napi::CallbackInfo& info);
+Napi::Value ClearJournal(const Napi::CallbackInfo& info);
 Napi::Function DeviceReaderClass(Napi::Env env);
 void RegisterOpenTable(Napi::Env env, Napi::Object exports);
 

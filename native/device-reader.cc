@@ -6,16 +6,24 @@
 // the thread goes back to sleep: the next request of a `cat` arrives within microseconds,
 // and catching it awake saves a sleep and a wake-up per request. Given an open-file table,
 // the requests that table alone answers (fast-path.cc) are answered here and never reach JS.
-// The reader never closes the fd; what any other request means is decided in TypeScript.
+// Given a journal region (journal.h), every request read is recorded there until answered:
+// at once for a native answer; for the JS batch, as JS tells answered() of each reply it
+// wrote (so a child killed mid-batch leaves only what it had not answered), and whatever is
+// left once the call returns — unless JS returns true (it handed a request to another
+// thread, which answers later): those entries stay until the ring comes round. The reader never closes the fd; what any other request means
+// is decided in TypeScript.
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <utility>
 #include <vector>
 
 #include "addon.h"
 #include "errors.h"
 #include "fast-path.h"
+#include "journal.h"
 
 namespace lxcfs {
 namespace {
@@ -41,6 +49,7 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     return DefineClass(env, "DeviceReader", {
       InstanceMethod<&DeviceReader::Start>("start"),
       InstanceMethod<&DeviceReader::Stop>("stop"),
+      InstanceMethod<&DeviceReader::Answered>("answered"),
     });
   }
 
@@ -57,6 +66,16 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
       table_ = id <= UINT32_MAX ? FindTable(static_cast<uint32_t>(id)) : nullptr;
       if (table_ == nullptr) {
         Napi::RangeError::New(env, "unknown open-file table").ThrowAsJavaScriptException();
+        return;
+      }
+    }
+    if (info.Length() > 6 && !info[6].IsUndefined()) {
+      int journal_fd;
+      int64_t region;
+      if (!ArgFd(info, 6, journal_fd) || !ArgInteger(info, 7, "journalRegion", region)) return;
+      int err = region < 0 || region > UINT32_MAX ? EINVAL : journal_.Attach(journal_fd, static_cast<uint32_t>(region));
+      if (err != 0) {
+        ThrowErrno(env, err, "mmap journal");
         return;
       }
     }
@@ -117,6 +136,25 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     return env.Undefined();
   }
 
+  // answered(replyHeader): the reply to a request of the current batch was written; its
+  // journal entry goes. Replies to other requests (replays, hand-overs) are ignored.
+  Napi::Value Answered(const Napi::CallbackInfo& info) {
+    if (info.Length() > 0 && info[0].IsBuffer()) {
+      auto header = info[0].As<Napi::Buffer<uint8_t>>();
+      if (header.Length() >= 16) {
+        uint64_t unique;
+        memcpy(&unique, header.Data() + 8, sizeof unique);
+        for (auto& entry : batch_entries_) {
+          if (entry.first != unique || entry.second < 0) continue;
+          journal_.Clear(entry.second);
+          entry.second = -1;
+          break;
+        }
+      }
+    }
+    return info.Env().Undefined();
+  }
+
   // stop(): idempotent, safe from inside onRequest/onClose.
   Napi::Value Stop(const Napi::CallbackInfo& info) {
     StopPolling();
@@ -154,8 +192,13 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
       Napi::HandleScope inner(env);
       Napi::Array batch = Napi::Array::New(env);
       uint32_t count = 0;
+      batch_entries_.clear();
       int end = ReadBatch(env, batch, count, status >= 0 && round > 0);
-      if (count > 0) Call(on_request_, self, batch);
+      if (count > 0) {
+        bool handed_over = Call(on_request_, self, batch);
+        if (!handed_over) for (const auto& entry : batch_entries_) journal_.Clear(entry.second);
+        batch_entries_.clear();
+      }
       if (poll_ == nullptr) return;  // stopped from inside the callback
       if (end == EAGAIN) {
         if (status < 0) Finish(self, -status);
@@ -178,13 +221,20 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     while (count < kMaxBatch && native < kMaxNative) {
       ssize_t n = read(fd_, buffer_.data(), buffer_.size());
       if (n > 0) {
+        int slot = journal_.Record(buffer_.data(), static_cast<size_t>(n));
         if (table_ != nullptr && AnswerNatively(*table_, fd_, buffer_.data(), static_cast<size_t>(n))) {
+          journal_.Clear(slot);
           native++;
           spin = true;
           spin_until = -1;
           continue;
         }
         batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, buffer_.data(), static_cast<size_t>(n)));
+        if (slot >= 0) {
+          uint64_t unique = 0;
+          if (n >= 16) memcpy(&unique, buffer_.data() + 8, sizeof unique);
+          batch_entries_.emplace_back(unique, slot);
+        }
         continue;
       }
       int err = n == 0 ? 0 : errno;  // 0: end of file (pipe stand-ins only; /dev/fuse never returns 0)
@@ -207,13 +257,16 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
   // MakeCallback gives the callback its async context and drains nextTicks/microtasks after it.
   // A throw inside the callback is left pending by N-API when no JS frame is below us, so it
   // is re-raised as an uncaught exception (process 'uncaughtException', else the process dies).
-  void Call(Napi::FunctionReference& fn, Napi::Object self, Napi::Value arg) {
+  // Returns whether the callback returned true (after a throw: false).
+  bool Call(Napi::FunctionReference& fn, Napi::Object self, Napi::Value arg) {
     Napi::Env env = Env();
-    fn.MakeCallback(self, {arg}, context_);
+    Napi::Value result = fn.MakeCallback(self, {arg}, context_);
     if (env.IsExceptionPending()) {
       Napi::Error error = env.GetAndClearPendingException();
       napi_fatal_exception(env, error.Value());
+      return false;
     }
+    return !result.IsEmpty() && result.IsBoolean() && result.As<Napi::Boolean>().Value();
   }
 
   int fd_ = -1;
@@ -222,6 +275,9 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
   uv_poll_t* poll_ = nullptr;
   std::vector<uint8_t> buffer_;
   std::shared_ptr<OpenTable> table_;  // with one, the fast path answers what it can
+  JournalWriter journal_;             // with a region, requests are recorded until answered
+  // The batch JS is answering: each request's unique and journal slot (-1 once answered).
+  std::vector<std::pair<uint64_t, int>> batch_entries_;
   Napi::FunctionReference on_request_;
   Napi::FunctionReference on_close_;
   Napi::AsyncContext context_;

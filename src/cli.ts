@@ -47,6 +47,7 @@ const FLAGS = {
   threads: { type: 'string' },
   http: { type: 'string' },
   'take-over': { type: 'boolean' },
+  'no-kernel-resend': { type: 'boolean' },
   'reattach-every': { type: 'string' },
 } as const;
 
@@ -79,6 +80,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       threads: threads(values.threads),
       deadlineMs: deadlineMs(values['deadline-ms']),
       cgroupnsPid: cgroupnsPid(values['cgroupns-pid']),
+      kernelResend: values['no-kernel-resend'] !== true,
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
     takeOver: values['take-over'] === true,
@@ -161,6 +163,9 @@ Tuning:
                            read and serves the host's file (default ${DEFAULT_DEADLINE_MS}; 0 never)
       --cgroupns-pid PID   read callers' cgroup paths in the cgroup namespace of PID
                            (default ${DEFAULT_CGROUPNS_PID}: the host's with hostPID; joined if not ours)
+      --no-kernel-resend   after a crash, answer what the dead process held from the
+                           journal of requests in flight, even where the kernel could
+                           resend it (FUSE_NOTIFY_RESEND, Linux >= 6.9)
 Testing:
       --proc-root DIR      read host /proc from DIR (default /proc)
       --sys-root DIR       read host /sys from DIR (default /sys)

@@ -25,6 +25,12 @@ export interface DaemonOptions extends Roots {
   readonly deadlineMs: number;
   /** The process whose cgroup namespace callers' cgroup paths are read in (1: the host's, with hostPID). */
   readonly cgroupnsPid: number;
+  /**
+   * After a serving child or thread died, ask the kernel to resend what it held
+   * (FUSE_NOTIFY_RESEND, Linux ≥ 6.9) before falling back to the journal of requests in
+   * flight; false: replay the journal straight away (--no-kernel-resend).
+   */
+  readonly kernelResend: boolean;
 }
 
 export const DEFAULT_CGROUPNS_PID = 1;

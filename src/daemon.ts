@@ -22,7 +22,7 @@ import { hostFileReader } from './files/host-files.js';
 import { DEFAULT_DEADLINE_MS, readDeadline } from './io/deadline.js';
 import { kernelFiles } from './io/kernel-files.js';
 import { REGISTRY } from './files/registry.js';
-import { FuseDevice } from './fuse/device.js';
+import { FuseDevice, type Recovery } from './fuse/device.js';
 import { ReadOnlyFilesystem } from './fuse/filesystem.js';
 import type { OpenTableStats } from './fuse/handles.js';
 import { FuseSession } from './fuse/session.js';
@@ -147,10 +147,11 @@ export class Daemon {
     const content = buildContent(options, deps.logger);
     const [fd, ...extraFds] = connection.fds;
     if (fd === undefined) throw new LxcfsError('LXCFS_USAGE', 'no /dev/fuse fd to serve');
-    const device = new FuseDevice(fd, deps.native, deps.logger);
+    const journal = connection.journal;
+    const device = new FuseDevice(fd, deps.native, deps.logger, journal === undefined ? undefined : { fd: journal, region: 0 });
     return Daemon.#serveOn(options, deps, content, device, {
       pidfile: null, mountId: connection.mountId, extraFds, firstFh: connection.firstFh,
-      negotiated: connection.negotiated, onInit: connection.onInit, resend: connection.resend === true,
+      negotiated: connection.negotiated, onInit: connection.onInit, resend: connection.resend === true, journal,
     });
   }
 
@@ -162,18 +163,25 @@ export class Daemon {
     let pool: ServingPool | undefined;
     try {
       // One batch: one render per file and container, one check per v1 cgroup directory.
-      const inBatch = (handle: () => void) => kernelFiles.scope(() => renderer.batch(handle));
-      const threads = pool = servingPool(options, { native, logger, devicePath, device, filesystem, inBatch, stats: stats.buffer, fds: how.pidfile === null ? how.extraFds : undefined });
+      const inBatch = <T>(handle: () => T): T => kernelFiles.scope(() => renderer.batch(handle));
+      const threads = pool = servingPool(options, {
+        native, logger, devicePath, device, filesystem, inBatch, stats: stats.buffer,
+        fds: how.pidfile === null ? how.extraFds : undefined, journal: how.journal,
+      });
+      let recovery: Recovery | 'none' = 'none';
       const onInit = (negotiated: InitOut): void => {
-        threads?.start(negotiated);
+        threads?.start(negotiated, recovery);
         how.onInit?.(negotiated);
       };
       const session = new FuseSession({ sink: device, operations: filesystem, logger, negotiated: how.negotiated, onInit, mayBeInitialised: how.resend === true });
       let endConnection!: (errno: number) => void;
       const closed = new Promise<number>((resolve) => { endConnection = resolve; });
       device.start((batch) => inBatch(() => session.handleAll(batch)), endConnection, options.spinMicros, filesystem.openTableId);
-      if (how.negotiated !== undefined) threads?.start(how.negotiated);
-      if (how.negotiated !== undefined || how.resend === true) device.resendUnanswered();
+      // Before anything is read here (the loop has not run yet): what a dead predecessor held.
+      if (how.negotiated !== undefined || how.resend === true) {
+        recovery = device.recover((raw) => { inBatch(() => filesystem.replaying(() => session.handle(raw))); }, options.kernelResend);
+      }
+      if (how.negotiated !== undefined) threads?.start(how.negotiated, recovery);
       sampler?.start();
       const { mountpoint } = options;
       logger.info({ mountpoint, mountId: how.mountId, layout, files: REGISTRY.length, threads: options.threads, adopted: how.negotiated !== undefined }, how.pidfile === null ? 'serving' : 'mounted');
@@ -246,6 +254,8 @@ export interface AdoptedConnection {
   readonly mountId: number | undefined;
   /** A predecessor served the connection (even if its INIT parameters were lost): resend what it held. */
   readonly resend?: boolean;
+  /** The keeper's journal of requests in flight (native createJournal): region i belongs to fds[i]. */
+  readonly journal?: number;
   /** Told once INIT is negotiated here, so the keeper can hand it to successors. */
   readonly onInit?: (negotiated: InitOut) => void;
 }
@@ -258,6 +268,7 @@ interface ServeHow {
   readonly negotiated?: InitOut;
   readonly onInit?: (negotiated: InitOut) => void;
   readonly resend?: boolean;
+  readonly journal?: number;
 }
 
 interface BuiltContent extends Content {
@@ -286,10 +297,11 @@ interface PoolWiring {
   readonly device: FuseDevice;
   /** The main thread's filesystem: it answers what workers hand over. */
   readonly filesystem: ReadOnlyFilesystem;
-  readonly inBatch: (handle: () => void) => void;
+  readonly inBatch: <T>(handle: () => T) => T;
   readonly stats: SharedArrayBuffer;
   /** Clones opened (and kept) by a keeper, one per worker; undefined: the pool clones its own. */
   readonly fds: readonly number[] | undefined;
+  readonly journal: number | undefined;
 }
 
 /** The worker threads that serve beside the main one; none with --threads 1. */
@@ -304,12 +316,14 @@ function servingPool(options: DaemonOptions, w: PoolWiring): ServingPool | undef
   };
   return new ServingPool(options.threads - 1, {
     native: w.native, logger: w.logger, fd: w.device.fd, devicePath: w.devicePath, tableId: w.filesystem.openTableId, stats: w.stats, fds: w.fds,
+    journal: w.journal, kernelResend: options.kernelResend,
     settings: {
       procRoot: options.procRoot, sysRoot: options.sysRoot, cgroupRoot: options.cgroupRoot,
       render: options.render, spinMicros: options.spinMicros, debug: options.debug, deadlineMs: options.deadlineMs,
       cgroupnsPid: options.cgroupnsPid,
     },
-    answer: (raw, sink, negotiated) => w.inBatch(() => sessionFor(sink, negotiated).handle(raw)),
+    answer: (raw, sink, negotiated) => { w.inBatch(() => sessionFor(sink, negotiated).handle(raw)); },
+    replay: (raw, sink, negotiated) => { w.inBatch(() => w.filesystem.replaying(() => sessionFor(sink, negotiated).handle(raw))); },
   });
 }
 

@@ -19,6 +19,7 @@ const DEFAULTS = {
   threads: Math.max(1, Math.min(Math.floor(availableParallelism() / 2), 4)),
   deadlineMs: 1000,
   cgroupnsPid: 1,
+  kernelResend: true,
 };
 
 function run(argv: string[]) {
@@ -186,6 +187,12 @@ t.test('--cgroupns-pid: whose cgroup namespace to read callers\' paths in, defau
     t.throws(() => parseCommandLine(['--cgroupns-pid', bad]), { code: 'LXCFS_USAGE' }, JSON.stringify(bad));
   }
   t.match(usage(), /--cgroupns-pid PID/);
+});
+
+t.test('--no-kernel-resend: replay the in-flight journal without asking the kernel first', async (t) => {
+  t.equal(run([]).kernelResend, true);
+  t.equal(run(['--no-kernel-resend']).kernelResend, false);
+  t.match(usage(), /--no-kernel-resend/);
 });
 
 t.test('--threads: 1 to 64 serving threads, default one per two CPUs, 1 to 4', async (t) => {

@@ -102,6 +102,7 @@ function fixture(t: Test): Fixture {
       threads: 1,
       deadlineMs: 1000,
       cgroupnsPid: 1,
+      kernelResend: true,
       fuseOptions: [],
       procRoot: '/proc',
       sysRoot: '/sys',

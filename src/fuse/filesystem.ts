@@ -51,6 +51,7 @@ export class ReadOnlyFilesystem implements FuseOperations {
   readonly #content: ContentSource;
   readonly #open: OpenFiles;
   readonly #now: () => number;
+  #replaying = false;
 
   /** `options.tableId`: serve the open files of that table (another thread's, same files). */
   constructor(files: readonly VirtualFile[], content: ContentSource, now: () => number = Date.now, options: FilesystemOptions = {}) {
@@ -106,9 +107,30 @@ export class ReadOnlyFilesystem implements FuseOperations {
     return encodeOpenOut(this.#open.open(node), OPEN_FLAGS);
   }
 
+  /**
+   * Runs `requests` as replays of a dead predecessor's journal: each may have been answered
+   * already (the kernel then refuses the reply), so a READ of a handle this process does not
+   * know renders for the reply alone and adopts nothing — a stale replay must not leave a
+   * snapshot that the reader's next real READ would be sliced from.
+   */
+  replaying<T>(requests: () => T): T {
+    const outer = this.#replaying;
+    this.#replaying = true;
+    try {
+      return requests();
+    } finally {
+      this.#replaying = outer;
+    }
+  }
+
   read(req: RequestHeader, args: ReadIn): ReplyBody {
+    const known = this.#open.nodeOf(args.fh);
+    if (known === undefined && this.#replaying) {
+      const content = this.#content.render(this.#replayedFile(req).file, req.pid);
+      return args.offset >= content.length ? EMPTY : content.subarray(args.offset, args.offset + args.size);
+    }
     if (args.offset === 0) {
-      const node = this.#open.nodeOf(args.fh) ?? this.#adopt(req, args.fh);
+      const node = known ?? this.#adopt(req, args.fh);
       const content = this.#content.render(node.file, req.pid);
       this.#open.setSnapshot(args.fh, content);
       return content.subarray(0, args.size);
@@ -138,6 +160,12 @@ export class ReadOnlyFilesystem implements FuseOperations {
   #adopt(req: RequestHeader, fh: number): FileNode {
     const node = this.#node(req.nodeId);
     if (node.kind !== 'file' || !this.#open.adopt(fh, node)) throw new LxcfsError('LXCFS_BAD_HANDLE');
+    return node;
+  }
+
+  #replayedFile(req: RequestHeader): FileNode {
+    const node = this.#node(req.nodeId);
+    if (node.kind !== 'file') throw new LxcfsError('LXCFS_BAD_HANDLE');
     return node;
   }
 

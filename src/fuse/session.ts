@@ -95,14 +95,17 @@ export class FuseSession {
   /**
    * Handles a batch of requests, in order, each as handle() does. handle() never throws
    * (even a failing logger cannot stop it: see #log), and a batch holds up to 64 callers,
-   * so one request can never cost the others their replies.
+   * so one request can never cost the others their replies. True when a request was handed
+   * over (answered later, by another thread).
    */
-  handleAll(batch: readonly Buffer[]): void {
-    for (const raw of batch) this.handle(raw);
+  handleAll(batch: readonly Buffer[]): boolean {
+    let handedOver = false;
+    for (const raw of batch) if (this.handle(raw)) handedOver = true;
+    return handedOver;
   }
 
-  /** Handles one raw request read from the device. Never throws. */
-  handle(raw: Buffer): void {
+  /** Handles one raw request read from the device. Never throws. True: handed over, not answered yet. */
+  handle(raw: Buffer): boolean {
     let req: RequestHeader;
     try {
       req = decodeHeader(raw);
@@ -111,22 +114,24 @@ export class FuseSession {
       // no reader waits forever; without one there is nothing to answer.
       this.#log('error', { err, bytes: raw.length }, 'undecodable FUSE request');
       if (raw.length >= UNIQUE_END) this.#fail(null, new Reply(raw.subarray(8, UNIQUE_END), this.#sink), err);
-      return;
+      return false;
     }
-    if (isUnanswered(req.opcode)) return; // static tree: lookups are never forgotten
+    if (isUnanswered(req.opcode)) return false; // static tree: lookups are never forgotten
     const reply = new Reply(req.unique, this.#sink);
+    let handedOver = false;
     try {
       reply.ok(this.#dispatch(req));
     } catch (err) {
       const handOver = this.#handOver;
       if (handOver !== undefined && err instanceof LxcfsError && err.code === 'LXCFS_MAIN_THREAD') {
-        this.#giveAway(req, reply, handOver, raw);
+        handedOver = this.#giveAway(req, reply, handOver, raw);
       } else {
         this.#fail(req, reply, err);
       }
     } finally {
       if (!reply.sent) this.#fail(req, reply, new LxcfsError('LXCFS_NO_REPLY'));
     }
+    return handedOver;
   }
 
   #dispatch(req: RequestHeader): ReplyBody {
@@ -139,11 +144,13 @@ export class FuseSession {
     return handler(req);
   }
 
-  #giveAway(req: RequestHeader, reply: Reply, to: (raw: Buffer) => void, raw: Buffer): void {
+  #giveAway(req: RequestHeader, reply: Reply, to: (raw: Buffer) => void, raw: Buffer): boolean {
     try {
       reply.handOver(() => to(raw));
+      return true;
     } catch (err) {
       this.#fail(req, reply, err); // not handed over: answered here
+      return false;
     }
   }
 

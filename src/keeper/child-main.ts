@@ -45,6 +45,7 @@ export async function serveConnection(argv: readonly string[], version: string):
   }
   const daemon = Daemon.serve(command.options, { native, logger }, {
     fds, negotiated: connection.negotiated ?? undefined, firstFh: connection.firstFh, mountId: connection.mountId ?? undefined, resend: connection.resend,
+    journal: connection.journal ? FIRST_INHERITED_FD + connection.fds : undefined,
     onInit: (negotiated) => tell({ type: 'init', negotiated }),
   });
   // The keeper's re-attach outcomes, for /metrics; it sends the totals after each pass.

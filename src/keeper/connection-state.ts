@@ -40,6 +40,8 @@ export interface ChildConnection {
   readonly standby: boolean;
   /** A predecessor served this connection: ask the kernel to resend what it left unanswered. */
   readonly resend: boolean;
+  /** The keeper's journal of requests in flight is inherited too, as fd 3 + fds. */
+  readonly journal: boolean;
 }
 
 export const CHILD_CONNECTION_ENV = 'LXCFS_NODE_CONNECTION';
@@ -91,5 +93,5 @@ export function parseChildConnection(text: string | undefined): ChildConnection 
     throw new LxcfsError('LXCFS_USAGE', `${CHILD_CONNECTION_ENV}: fds and firstFh must be positive integers`);
   }
   const mountId = r.mountId === null || isCount(r.mountId) ? r.mountId : null;
-  return { fds: r.fds, negotiated: parseInitOut(r.negotiated), firstFh: r.firstFh, mountId, standby: r.standby === true, resend: r.resend === true };
+  return { fds: r.fds, negotiated: parseInitOut(r.negotiated), firstFh: r.firstFh, mountId, standby: r.standby === true, resend: r.resend === true, journal: r.journal === true };
 }

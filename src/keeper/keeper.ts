@@ -2,8 +2,10 @@
 // connection (its fd and one clone per extra serving thread) but never reads it; a serving
 // child does (serving-child.ts). When the child dies — even by SIGKILL — the connection
 // lives on in the keeper, a new child is started on the same open files and asks the kernel
-// to resend what the dead one read but never answered (FUSE_NOTIFY_RESEND): readers wait a
-// moment, none fails. A successor keeper (an upgrade, a DaemonSet surge pod) takes the
+// to resend what the dead one read but never answered (FUSE_NOTIFY_RESEND, Linux ≥ 6.9) or,
+// where it cannot, replays the journal of requests in flight the keeper also holds (a memfd
+// every serving thread records its requests in until answered): readers wait a moment, none
+// fails. A successor keeper (an upgrade, a DaemonSet surge pod) takes the
 // connection over through hand-over.ts; the keeper that handed over stays until signalled
 // (so a supervisor does not restart it into taking the connection back) and never unmounts.
 import { execFile, type ChildProcess } from 'node:child_process';
@@ -61,6 +63,8 @@ interface Held {
   readonly mountId: number | undefined;
   readonly device: string;
   readonly fds: readonly number[];
+  /** The journal of requests in flight (one region per fd); null if it could not be made. */
+  readonly journal: number | null;
   negotiated: InitOut | null;
   generation: number;
 }
@@ -125,7 +129,7 @@ export class Keeper {
       const entry = topMountAt(readOwnMountinfo(), mountpoint);
       // Clones need a mounted connection; they are read only once INIT is answered.
       while (fds.length < options.threads) fds.push(native.cloneFuseDevice(fds[0]!, devicePath));
-      const held: Held = { mountpoint, mountId: entry?.mountId, device: entry?.device ?? '0:0', fds, negotiated: null, generation: 0 };
+      const held: Held = { mountpoint, mountId: entry?.mountId, device: entry?.device ?? '0:0', fds, journal: makeJournal(native, fds.length, logger), negotiated: null, generation: 0 };
       const keeper = new Keeper({ ...options, mountpoint }, deps, held, pidfile);
       keeper.#listen();
       keeper.#spawn();
@@ -155,7 +159,8 @@ export class Keeper {
       const entry = readOwnMountinfo().filter((m) => m.mountPoint === state.mountpoint && m.device === state.device).at(-1);
       if (entry === undefined) logger.warn({ mountpoint: state.mountpoint, device: state.device }, 'the connection\'s mount is not visible here; serving it anyway');
       while (fds.length < options.threads) fds.push(native.cloneFuseDevice(fds[0]!, deps.fuseDevicePath));
-      const held: Held = { mountpoint: state.mountpoint, mountId: entry?.mountId, device: state.device, fds, negotiated: state.negotiated, generation: state.generation };
+      // A journal of our own: the holder answers everything it read before it hands over.
+      const held: Held = { mountpoint: state.mountpoint, mountId: entry?.mountId, device: state.device, fds, journal: makeJournal(native, fds.length, logger), negotiated: state.negotiated, generation: state.generation };
       keeper = new Keeper(options, deps, held, null);
       keeper.#state = 'taking-over';
       const ready = keeper.#nextMessage('ready', FIRST_SERVING_TIMEOUT_MS);
@@ -215,6 +220,7 @@ export class Keeper {
     if (this.#reattachTimer !== null) clearInterval(this.#reattachTimer);
     this.#listener?.close();
     if (!handedOver) for (const fd of this.#held.fds) closeQuietly(fd);
+    if (this.#held.journal !== null) closeQuietly(this.#held.journal);
     if (handedOver) this.#pidfile?.unlock();
     else this.#pidfile?.release();
     this.#pidfile = null;
@@ -229,7 +235,7 @@ export class Keeper {
     const resend = this.#served || standby;
     this.#served = true;
     const child = spawnServingChild({
-      command: this.#deps.command, argv: this.#deps.argv, fds: held.fds,
+      command: this.#deps.command, argv: this.#deps.argv, fds: held.fds, journal: held.journal ?? undefined,
       // Every child but a fresh mount's first has a predecessor on this connection.
       connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby, resend },
       onMessage: (message) => {
@@ -434,6 +440,16 @@ export class Keeper {
 
 function staleKey(m: { readonly namespace: string; readonly target: string; readonly device: string }): string {
   return `${m.namespace} ${m.target} ${m.device}`;
+}
+
+/** Without a journal a dead child's requests are lost where the kernel cannot resend them: worth a warning, not a refusal to serve. */
+function makeJournal(native: NativeAddon, regions: number, logger: Logger): number | null {
+  try {
+    return native.createJournal(regions);
+  } catch (err) {
+    logger.warn({ err }, 'no journal of requests in flight; on kernels without FUSE_NOTIFY_RESEND a crash leaves readers waiting');
+    return null;
+  }
 }
 
 function closeQuietly(fd: number): void {

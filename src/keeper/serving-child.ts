@@ -28,7 +28,9 @@ export interface ServingChildSpec {
   /** The daemon's own argv (flags and mountpoint), passed through. */
   readonly argv: readonly string[];
   readonly fds: readonly number[];
-  readonly connection: Omit<ChildConnection, 'fds'>;
+  /** The keeper's journal of requests in flight, inherited after the fds. */
+  readonly journal?: number;
+  readonly connection: Omit<ChildConnection, 'fds' | 'journal'>;
   onMessage(message: ChildMessage): void;
   onExit(code: number | null, signal: NodeJS.Signals | null): void;
 }
@@ -39,9 +41,10 @@ export function thisCommand(): { file: string; args: string[] } {
 
 export function spawnServingChild(spec: ServingChildSpec): ChildProcess {
   const command = spec.command ?? thisCommand();
-  const connection: ChildConnection = { ...spec.connection, fds: spec.fds.length };
+  const journal = spec.journal === undefined ? [] : [spec.journal];
+  const connection: ChildConnection = { ...spec.connection, fds: spec.fds.length, journal: journal.length > 0 };
   const child = spawn(command.file, [...command.args, 'serve-connection', ...spec.argv], {
-    stdio: ['ignore', 'inherit', 'inherit', ...spec.fds, 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', ...spec.fds, ...journal, 'ipc'],
     env: { ...process.env, [CHILD_CONNECTION_ENV]: JSON.stringify(connection) },
   });
   child.on('message', (raw: unknown) => {

@@ -16,6 +16,11 @@ export interface DeviceReaderHandle {
    * the fd: the owner closes it after stop().
    */
   stop(): void;
+  /**
+   * A reply (its 16-byte header) to a request of the batch being answered was written: that
+   * request's journal entry is cleared. Other replies are ignored.
+   */
+  answered(replyHeader: Buffer): void;
 }
 
 export interface NativeAddon extends OpenTableApi {
@@ -56,6 +61,20 @@ export interface NativeAddon extends OpenTableApi {
    * ("setns", "not-dead", "umount", "move_mount", "timeout", "failed") with its errno.
    */
   reattachMount(nsPath: string, treeFd: number, target: string, timeoutMs: number): { readonly outcome: string; readonly errno: number };
+  /**
+   * The in-flight journal (native/journal.h): a memfd (O_CLOEXEC) of one region per /dev/fuse
+   * fd, each a ring of 512 slots where that fd's DeviceReader records the requests it has read
+   * and not yet answered. Kept by the keeper, inherited by every serving child.
+   */
+  createJournal(regions: number): number;
+  /**
+   * The requests recorded in `region` and never cleared, oldest first, each with its slot and
+   * as it was read (a request longer than 496 bytes: its first 496). Call it only while
+   * nobody reads that fd.
+   */
+  readJournal(fd: number, region: number): { readonly slot: number; readonly request: Buffer }[];
+  /** Empties one slot of `region` (its request was replayed). */
+  clearJournal(fd: number, region: number, slot: number): void;
   /** setns(2) of the calling thread into the cgroup namespace at `nsPath` (/proc/1/ns/cgroup). */
   joinCgroupNamespace(nsPath: string): void;
   /** flock(fd, LOCK_EX|LOCK_NB): true if acquired, false if another process holds it (EWOULDBLOCK); throws otherwise */
@@ -72,14 +91,19 @@ export interface NativeAddon extends OpenTableApi {
    * openTable: the id of an open-file table (src/fuse/handles.ts); with it, the requests that
    * table alone decides (OPEN of one of its files read-only, READ past offset 0 within the
    * snapshot, RELEASE, FLUSH) are answered natively and never reach onRequests.
+   * journalFd/journalRegion: every request read is recorded in that journal region until
+   * answered — natively, or by the onRequests call, unless it returns true (it handed a
+   * request to another thread): then that batch's records stay until the ring comes round.
    */
   DeviceReader: new (
     fd: number,
     bufferSize: number,
-    onRequests: (requests: Buffer[]) => void,
+    onRequests: (requests: Buffer[]) => boolean | void,
     onClose: (errno: number) => void,
     spinMicros?: number,
     openTable?: number,
+    journalFd?: number,
+    journalRegion?: number,
   ) => DeviceReaderHandle;
 }
 
@@ -132,6 +156,9 @@ export const native: NativeAddon = Object.freeze({
   openTreeClone: (path: string) => addon().openTreeClone(path),
   reattachMount: (nsPath: string, treeFd: number, target: string, timeoutMs: number) => addon().reattachMount(nsPath, treeFd, target, timeoutMs),
   joinCgroupNamespace: (nsPath: string) => addon().joinCgroupNamespace(nsPath),
+  createJournal: (regions: number) => addon().createJournal(regions),
+  readJournal: (fd: number, region: number) => addon().readJournal(fd, region),
+  clearJournal: (fd: number, region: number, slot: number) => addon().clearJournal(fd, region, slot),
   get DeviceReader() {
     return addon().DeviceReader;
   },

@@ -4,11 +4,14 @@
 // The main thread owns each clone's fd — it opens it, answers the requests a worker hands
 // over (those needing the stateful services) on it, and closes it only once that worker has
 // exited, so a reply never goes to a closed or reused fd. A worker that dies is replaced
-// (at most RESTARTS_PER_MINUTE times a minute); the kernel fails the requests it held
-// (ECONNABORTED) when its fd closes.
+// (at most RESTARTS_PER_MINUTE times a minute). On a clone the pool made itself, the kernel
+// fails the requests the dead worker held (ECONNABORTED) when its fd closes; on a keeper's
+// clone, which outlives the worker, they are resent by the kernel or replayed from the
+// worker's journal region (region index + 1; the main thread's fd has region 0) and answered
+// on the main thread before the replacement starts reading.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import { FuseDevice } from '../fuse/device.js';
+import { FuseDevice, type Recovery } from '../fuse/device.js';
 import type { InitOut } from '../fuse/protocol.js';
 import type { NativeAddon } from '../native/addon.js';
 import { STOP, type WorkerData, type WorkerSettings } from './worker-data.js';
@@ -36,8 +39,14 @@ export interface PoolDeps {
    * it exits (the kernel then fails the requests it held).
    */
   readonly fds?: readonly number[];
+  /** The keeper's journal of requests in flight (with `fds`): worker i records in region i + 1. */
+  readonly journal?: number;
+  /** Ask the kernel to resend before replaying the journal (DaemonOptions.kernelResend). */
+  readonly kernelResend: boolean;
   /** Answers on the main thread a request a worker handed over; replies go to `sink`. */
   answer(raw: Buffer, sink: FuseDevice, negotiated: InitOut): void;
+  /** The same for a request replayed from the journal (see ReadOnlyFilesystem.replaying). */
+  replay(raw: Buffer, sink: FuseDevice, negotiated: InitOut): void;
 }
 
 interface Slot {
@@ -55,6 +64,8 @@ export class ServingPool {
   readonly #slots: Slot[];
   readonly #restarts: number[] = [];
   #negotiated: InitOut | undefined;
+  /** How the main thread recovered what a predecessor process held: 'replayed' means every worker replays its region first. */
+  #recovery: Recovery | 'none' = 'none';
   #stopped = false;
 
   constructor(workers: number, deps: PoolDeps) {
@@ -69,10 +80,15 @@ export class ServingPool {
     return this.#slots.filter((slot) => slot.worker !== null).length;
   }
 
-  /** Starts every worker; call once INIT is negotiated (a clone must not read INIT). */
-  start(negotiated: InitOut): void {
+  /**
+   * Starts every worker; call once INIT is negotiated (a clone must not read INIT).
+   * `recovery`: how the main thread had the requests of a dead predecessor process answered —
+   * when from the journal (the kernel cannot resend), each worker's region is replayed too.
+   */
+  start(negotiated: InitOut, recovery: Recovery | 'none' = 'none'): void {
     if (this.#stopped || this.#negotiated !== undefined) return;
     this.#negotiated = negotiated;
+    this.#recovery = recovery;
     for (const slot of this.#slots) this.#spawn(slot);
   }
 
@@ -103,13 +119,20 @@ export class ServingPool {
     const { native, logger, fd, devicePath, tableId, settings, stats } = this.#deps;
     const negotiated = this.#negotiated!;
     let device: FuseDevice;
+    const journal = slot.keptFd !== undefined && this.#deps.journal !== undefined ? { fd: this.#deps.journal, region: slot.index + 1 } : undefined;
     try {
-      device = new FuseDevice(slot.keptFd ?? native.cloneFuseDevice(fd, devicePath), native, logger);
+      device = new FuseDevice(slot.keptFd ?? native.cloneFuseDevice(fd, devicePath), native, logger, journal);
     } catch (err) {
       logger.error({ err }, 'cannot clone the FUSE connection; serving on fewer threads');
       return;
     }
-    const workerData: WorkerData = { ...settings, fd: device.fd, tableId, negotiated, stats, statsSlot: slot.index + 1 };
+    // Before the replacement reads (and records) anything, while its region still holds what
+    // the dead one read. After a dead predecessor process the main thread has already asked
+    // the kernel (which resends for every fd of the connection), so only the journal is left.
+    if (slot.keptFd !== undefined && (slot.replaced || this.#recovery === 'replayed')) {
+      device.recover((raw) => this.#deps.replay(raw, device, negotiated), slot.replaced && this.#deps.kernelResend);
+    }
+    const workerData: WorkerData = { ...settings, fd: device.fd, tableId, negotiated, stats, statsSlot: slot.index + 1, journal };
     const worker = new Worker(new URL('./serve-worker.js', import.meta.url), {
       workerData,
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -118,7 +141,6 @@ export class ServingPool {
     slot.device = device;
     worker.on('message', (raw: Uint8Array) => this.#deps.answer(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), device, negotiated));
     worker.on('error', (err) => logger.error({ err, threadId: worker.threadId }, 'serving thread failed'));
-    if (slot.replaced && slot.keptFd !== undefined) worker.once('online', () => device.resendUnanswered());
     worker.once('exit', (code) => {
       slot.worker = null;
       slot.device = null;

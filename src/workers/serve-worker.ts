@@ -24,7 +24,7 @@ process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught excepti
 
 const { renderer } = buildRenderer(data, logger, 'worker', ReadStats.attach(data.stats, data.statsSlot));
 const filesystem = new ReadOnlyFilesystem(REGISTRY, renderer, Date.now, { tables: native, tableId: data.tableId });
-const device = new FuseDevice(data.fd, native, logger);
+const device = new FuseDevice(data.fd, native, logger, data.journal);
 const session = new FuseSession({
   sink: device, operations: filesystem, logger, negotiated: data.negotiated,
   handOver: (raw) => port.postMessage(raw),

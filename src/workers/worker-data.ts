@@ -1,6 +1,7 @@
 // What the main thread tells a serving worker thread (structured-cloned into workerData).
 import type { Roots } from '../config.js';
 import type { RenderOptions } from '../files/types.js';
+import type { JournalRegion } from '../fuse/device.js';
 import type { InitOut } from '../fuse/protocol.js';
 
 /** The same for every worker: what the daemon was started with. */
@@ -25,4 +26,6 @@ export interface WorkerData extends WorkerSettings {
   /** The daemon's read counters (src/agent/read-stats.ts) and the slot this worker writes. */
   readonly stats: SharedArrayBuffer;
   readonly statsSlot: number;
+  /** Where this worker records the requests it holds (a keeper's journal), if anywhere. */
+  readonly journal?: JournalRegion;
 }

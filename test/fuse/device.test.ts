@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { FuseDevice, READ_BUFFER_SIZE } from '../../src/fuse/device.js';
 import { MNT_DETACH, MS_NODEV, MS_NOSUID, native } from '../../src/native/addon.js';
-import { RecordingLogger } from '../helpers/fuse-requests.js';
+import { OP, readBody, RecordingLogger, request } from '../helpers/fuse-requests.js';
 
 const FUSE_INIT = 26;
 const ENODEV = 19;
@@ -156,6 +156,49 @@ t.test('start() delivers every read, in batches, through the native reader', asy
   await tick();
   t.equal(got.length, messages.length, 'no delivery after close()');
   t.equal(drain(other).toString(), 'after close', 'the bytes are still in the FIFO');
+});
+
+t.test('recover(): the kernel first, else the journal replayed through the handler; a record cut short gets EIO', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const { fd } = fifoFd(t);
+  const logger = new RecordingLogger();
+  // The predecessor reads three requests and hands two over (returns true): never answered.
+  const held = request(OP.READ, readBody(9, 0, 4096), { unique: 7 });
+  const long = request(OP.WRITE, Buffer.alloc(1000), { unique: 8 });
+  const predecessor = new FuseDevice(fd, native, logger, { fd: journal, region: 0 });
+  let notify: (() => void) | undefined;
+  let handOver = false;
+  predecessor.start(() => { notify?.(); return handOver; }, () => {});
+  for (const [raw, handedOver] of [[request(OP.GETATTR, Buffer.alloc(16), { unique: 6 }), false], [held, true], [long, true]] as const) {
+    handOver = handedOver;
+    await within(2000, 'delivery', (resolve) => { notify = () => setImmediate(resolve); writeSync(fd, raw); });
+  }
+  predecessor.stopReading();
+
+  const successor = new FuseDevice(fd, native, logger, { fd: journal, region: 0 });
+  const replayed: Buffer[] = [];
+  t.equal(successor.recover((raw) => replayed.push(raw), false), 'replayed', 'kernelResend false: straight to the journal');
+  t.same(replayed, [held], 'the held request, byte for byte; the answered one is not replayed');
+  const eio = drain(fd);
+  t.equal(eio.length, 16, 'one reply for the record cut short');
+  t.equal(eio.readInt32LE(4), -5, 'EIO');
+  t.equal(eio.readBigUInt64LE(8), 8n, 'to its unique');
+  t.match(logger.at('info').at(-1), { fields: { requests: 2, region: 0 }, message: /replayed/ });
+
+  replayed.length = 0;
+  t.equal(successor.recover((raw) => replayed.push(raw), true), 'resent', 'the kernel took the resend notification (here: the FIFO did)');
+  t.same(replayed, [], 'nothing replayed then');
+  t.equal(drain(fd).readInt32LE(4), 7, 'FUSE_NOTIFY_RESEND (7) written');
+
+  const readOnly = openSync('/dev/null', 'r');
+  t.teardown(() => closeSync(readOnly));
+  const refused = new FuseDevice(readOnly, native, logger, { fd: journal, region: 0 });
+  t.equal(refused.recover((raw) => replayed.push(raw), true), 'replayed', 'refused by the kernel (here: EBADF): the journal');
+  t.same(replayed, [], 'which holds nothing now: each record is cleared once replayed, so none is answered twice');
+  t.same(native.readJournal(journal, 0), []);
+  t.equal(new FuseDevice(readOnly, native, logger).recover(() => t.fail('no journal to replay'), true), 'lost', 'no journal: lost');
+  t.match(logger.at('warn').at(-1), { message: /no journal of requests in flight/ });
 });
 
 t.test('a real /dev/fuse connection: ENOENT for an unknown unique is ignored silently', async (t) => {

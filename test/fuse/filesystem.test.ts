@@ -387,6 +387,23 @@ t.test('a handle a predecessor opened is adopted for the file the request names'
   t.equal(fs.content.calls.length, 3);
 });
 
+t.test('replaying a journal: a read of a handle this process does not know renders for the reply and adopts nothing', async (t) => {
+  const fs = mount();
+  const ino = walk(fs, 'proc/meminfo').nodeid;
+  const replayed = fs.fs.replaying(() => [read(fs, ino, 77, 0, 4096), read(fs, ino, 78, 13, 4096), read(fs, ino, 79, 4000, 4096)]);
+  t.equal(replayed[0]!.body.toString(), 'proc/meminfo pid=1234 #1\n', 'offset 0: a render');
+  t.equal(replayed[1]!.body.toString(), 'pid=1234 #2\n', 'a later offset: sliced from a render of its own');
+  t.same({ error: replayed[2]!.error, len: replayed[2]!.body.length }, { error: 0, len: 0 }, 'past its end: end of file');
+  t.equal(fs.fs.openCount, 0, 'no handle adopted: perhaps the predecessor had answered, and the reader holds its snapshot');
+  const later = read(fs, ino, 77, 13, 4096);
+  t.equal(later.body.toString(), 'pid=1234 #4\n', 'the reader\'s next read adopts as usual, from a fresh render');
+  t.equal(fs.fs.openCount, 1);
+  const known = openFile(fs, 'proc/cpuinfo');
+  t.equal(fs.fs.replaying(() => read(fs, known.ino, known.fh, 0, 4096)).error, 0);
+  t.equal(read(fs, known.ino, known.fh, 13, 4096).body.toString(), 'pid=1234 #5\n', 'a known handle keeps its snapshot model while replaying');
+  t.equal(fs.fs.replaying(() => read(fs, walk(fs, 'proc').nodeid, 99, 0, 4096)).error, -EBADF, 'never for a directory');
+});
+
 t.test('a snapshot dropped for the table\'s budget: the next later-offset read renders afresh', async (t) => {
   const fs = mount({ snapshotBudget: 40 });
   fs.content.body = (_f, pid, n) => `0123456789abcdef pid=${pid} n=${n}\n`; // 27 bytes

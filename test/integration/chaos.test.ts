@@ -4,11 +4,13 @@
 // different limits — read every file in a loop while the serving child is SIGKILLed 20 times
 // and the connection is handed over to a freshly started keeper 5 times (the old one then
 // SIGTERMed, as Kubernetes ends a DaemonSet's old pod). Required: no failed read, no value
-// from another cgroup, no read stalled 2 s or more. Bounded in time; cleans up by pid.
+// from another cgroup, no read stalled 2 s or more. Run twice: with the kernel resending what
+// a dead child held (FUSE_NOTIFY_RESEND), and with --no-kernel-resend, where the journal of
+// requests in flight is all there is, as on kernels before 6.9. Bounded in time; cleans up by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { TestCgroups } from '../helpers/cgroups.js';
 import { CLI, startLxcfsNode, tempDir } from '../helpers/daemon.js';
 import { cleanCommand, requirePrivileges } from '../helpers/env.js';
@@ -60,9 +62,15 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000): Pr
   }
 }
 
-t.test(`${READERS} readers in 4 cgroups: ${KILLS} SIGKILLs of the serving process and ${HAND_OVERS} hand-overs, no failed read`, async (t) => {
-  if (!requirePrivileges(t)) return;
-  const fs = await startLxcfsNode(t, ['--threads', '2']);
+for (const [how, flags] of [['the kernel resends', []], ['the journal replays (--no-kernel-resend)', ['--no-kernel-resend']]] as const) {
+  t.test(`${READERS} readers in 4 cgroups: ${KILLS} SIGKILLs of the serving process and ${HAND_OVERS} hand-overs, no failed read; ${how}`, async (t) => {
+    if (!requirePrivileges(t)) return;
+    await chaos(t, flags);
+  });
+}
+
+async function chaos(t: Test, flags: readonly string[]): Promise<void> {
+  const fs = await startLxcfsNode(t, ['--threads', '2', ...flags]);
   const dir = tempDir(t);
   const cgroups = new TestCgroups(t);
   const script = join(dir, 'reader.cjs');
@@ -101,7 +109,7 @@ t.test(`${READERS} readers in 4 cgroups: ${KILLS} SIGKILLs of the serving proces
 
   const handOver = async (): Promise<void> => {
     const previous = keepers.at(-1)!;
-    const [command, argv] = cleanCommand(CLI, ['--take-over', '--threads', '2', '-p', fs.pidfile, fs.mountpoint]);
+    const [command, argv] = cleanCommand(CLI, ['--take-over', '--threads', '2', ...flags, '-p', fs.pidfile, fs.mountpoint]);
     const next = spawn(command, argv, { detached: true, stdio: 'ignore' });
     started.push(next);
     await until('the new keeper to own the pidfile', () => existsSync(fs.pidfile) && readFileSync(fs.pidfile, 'utf8').trim() === String(next.pid));
@@ -156,4 +164,5 @@ t.test(`${READERS} readers in 4 cgroups: ${KILLS} SIGKILLs of the serving proces
   t.ok(total.maxStallMs < 2000, `longest stall ${total.maxStallMs.toFixed(0)} ms < 2 s`);
   t.equal(keepers.length, HAND_OVERS + 1, 'every hand-over went to a new keeper');
   t.ok(servingChildOf(keepers.at(-1)!) !== undefined, 'the last keeper still serves');
-});
+  if (flags.includes('--no-kernel-resend')) t.match(fs.stderr(), /replayed the requests a predecessor left unanswered from the journal/, 'the journal was replayed');
+}

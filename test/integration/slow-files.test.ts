@@ -3,7 +3,9 @@
 // a huge hierarchy or a file behind a contended kernel lock looks to the daemon). With
 // --deadline-ms 200, a render makes one slow read, then serves the host's file; without a
 // deadline it reads every slow file. Readers of another container read their own values
-// throughout. Counted by the opens the daemon makes, not by timing.
+// throughout. Counted by the opens the daemon makes, not by timing. And a serving child
+// killed while it waits in such a read, with --no-kernel-resend (as on kernels before 6.9,
+// which cannot resend what it held): the next child answers the reader from the journal.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -25,6 +27,7 @@ const OPEN_DELAY_MS = 300;
 const SLOW_FS = resolve(import.meta.dirname, '../helpers/slow-fs-main.ts');
 
 interface Setup {
+  readonly daemon: Awaited<ReturnType<typeof startLxcfsNode>>;
   /** Reads a file of the mount from a process placed in the unified cgroup `rel`. */
   read(rel: string, file: string): Promise<string>;
   /** Makes SLOW's memory files slow; returns how often the daemon opened each so far. */
@@ -38,6 +41,7 @@ async function setup(t: Test, deadlineArgs: string[]): Promise<Setup> {
   const base = rootedV2Fixture(root, cgroups);
   const fs = await startLxcfsNode(t, ['--cgroup-root', root, ...deadlineArgs]);
   return {
+    daemon: fs,
     read: (rel, file) => {
       cgroups.create('unified', rel);
       return shOk(t, `echo $$ > ${cgroups.dir('unified', rel)}/cgroup.procs && exec cat ${join(fs.mountpoint, file)}`);
@@ -116,4 +120,27 @@ t.test('--deadline-ms 0: every slow file is read and the container\'s own values
   t.equal(meminfoValue(await fs.read(SLOW, 'proc/meminfo'), 'MemTotal'), 524288);
   const counts = opened();
   t.ok(SLOW_FILES.every((name) => counts[name]! >= 1), `each slow file read: ${JSON.stringify(counts)}`);
+});
+
+t.test('--no-kernel-resend: the serving child killed inside a slow read; the next one answers the reader from the journal', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const fs = await setup(t, ['--deadline-ms', '0', '--no-kernel-resend']);
+  const opened = await fs.slowDown();
+  const slowReads = () => Object.values(opened()).reduce((a, b) => a + b, 0);
+  const reading = fs.read(SLOW, 'proc/meminfo');
+  for (let waited = 0; slowReads() === 0; waited += 20) {
+    if (waited > 5000) throw new Error('the render never reached the slow files');
+    await sleep(20);
+  }
+  const killed = fs.daemon.servingPid();
+  t.ok(killed !== undefined, 'a serving child, now inside the render');
+  process.kill(killed!, 'SIGKILL');
+  // Lost, the read would never return: bounded here, so that failure is a message, not a hang.
+  const text = await Promise.race([reading, sleep(15_000).then(() => null)]);
+  t.not(text, null, 'the read begun before the crash returned');
+  if (text === null) return;
+  t.equal(meminfoValue(text, 'MemTotal'), 524288, 'with the container\'s own value');
+  t.not(fs.daemon.servingPid(), killed, 'answered by the next serving child');
+  t.match(await fs.daemon.waitForStderr(/replayed the requests/), /"requests":[1-9]/, 'from the journal');
+  t.notMatch(fs.daemon.stderr(), /cannot resend/, 'the kernel was not asked');
 });

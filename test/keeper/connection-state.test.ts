@@ -34,7 +34,9 @@ t.test('handle generations never overlap and stay exact numbers', async (t) => {
 });
 
 t.test('the child connection comes from the environment', async (t) => {
-  t.same(parseChildConnection(JSON.stringify({ fds: 2, negotiated: INIT, firstFh: 5, mountId: 45, standby: true, resend: true })), { fds: 2, negotiated: INIT, firstFh: 5, mountId: 45, standby: true, resend: true });
+  t.same(parseChildConnection(JSON.stringify({ fds: 2, negotiated: INIT, firstFh: 5, mountId: 45, standby: true, resend: true, journal: true })),
+    { fds: 2, negotiated: INIT, firstFh: 5, mountId: 45, standby: true, resend: true, journal: true });
+  t.equal(parseChildConnection(JSON.stringify({ fds: 1, negotiated: null, firstFh: 1, mountId: null })).journal, false, 'no journal unless said');
   t.equal(parseChildConnection(JSON.stringify({ fds: 1, negotiated: null, firstFh: 1, mountId: null })).standby, false, 'not in standby unless said');
   t.equal(parseChildConnection(JSON.stringify({ fds: 1, negotiated: null, firstFh: 1, mountId: null })).resend, false, 'no resend unless said');
   t.same(parseChildConnection(JSON.stringify({ fds: 1, negotiated: null, firstFh: 1, mountId: 'x' })).mountId, null);

@@ -208,7 +208,7 @@ t.test('DeviceReader: end of file closes with 0', async (t) => {
   t.teardown(() => closeSync(rd));
   const events: string[] = [];
   let onClosed: (() => void) | undefined;
-  const r = new native.DeviceReader(rd, 8192, (batch) => events.push(...batch.map(String)), (e) => { events.push(`close ${e}`); onClosed?.(); });
+  const r = new native.DeviceReader(rd, 8192, (batch) => { events.push(...batch.map(String)); }, (e) => { events.push(`close ${e}`); onClosed?.(); });
   r.start();
   await within(2000, 'onClose', (resolve) => {
     onClosed = () => resolve(undefined);

@@ -38,12 +38,13 @@ async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true })
   const handedOver: FuseDevice[] = [];
   const stats = ReadStats.create(2);
   const pool = new ServingPool(1, {
-    native, logger: silentLogger, fd: device.fd, devicePath: '/dev/fuse', tableId: mainFs.openTableId, stats: stats.buffer,
+    native, logger: silentLogger, fd: device.fd, devicePath: '/dev/fuse', tableId: mainFs.openTableId, stats: stats.buffer, kernelResend: true,
     settings: { procRoot: '/proc', sysRoot: '/sys', cgroupRoot: '/sys/fs/cgroup', render, spinMicros: 0, debug: false, deadlineMs: 1000, cgroupnsPid: 1 },
     answer: (raw, sink, negotiated) => {
       handedOver.push(sink);
       new FuseSession({ sink, operations: mainFs, logger: silentLogger, negotiated }).handle(raw);
     },
+    replay: () => t.fail('no keeper, no journal: nothing is ever replayed'),
   });
   let initialised!: () => void;
   const ready = new Promise<void>((r) => { initialised = r; });

@@ -1,0 +1,163 @@
+// The in-flight journal (native/journal.cc) with a FIFO standing in for /dev/fuse (one write
+// is one read when written one at a time): what a DeviceReader records and clears, what
+// readJournal returns (oldest first, a long request cut to its slot), answered() and
+// clearJournal() dropping one, the ring's bound, and that a journal outlives the process that
+// wrote it — the point of it.
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t, { type Test } from 'tap';
+import { native, type DeviceReaderHandle } from '../../src/native/addon.js';
+
+const ADDON = fileURLToPath(new URL('../../build/Release/lxcfs_node.node', import.meta.url));
+const SLOTS = 512;
+const REGION_BYTES = 4096 + SLOTS * 512;
+
+function mkfifo(dir: string): string {
+  const path = join(dir, 'fifo');
+  const res = spawnSync('mkfifo', [path], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`mkfifo failed: ${res.stderr}`);
+  return path;
+}
+
+/** A request-like record: its length first and a unique at 8, as a FUSE header has them; the label after. */
+function request(label: string, length = 64, unique = 0n): Buffer {
+  const buf = Buffer.alloc(length, 0x2e);
+  buf.writeUInt32LE(length, 0);
+  buf.writeBigUInt64LE(unique, 8);
+  buf.write(label, 16);
+  return buf;
+}
+/** The 16-byte header of a reply to `unique`. */
+function replyTo(unique: bigint): Buffer {
+  const out = Buffer.alloc(16);
+  out.writeUInt32LE(16, 0);
+  out.writeBigUInt64LE(unique, 8);
+  return out;
+}
+const requests = (journal: number, region: number): Buffer[] => native.readJournal(journal, region).map((e) => e.request);
+const labelOf = (raw: Buffer): string => raw.subarray(16).toString().replace(/\.+$/, '').replace(/\0.*$/s, '');
+
+interface Rig {
+  readonly write: (raw: Buffer) => Promise<void>;
+  readonly reader: DeviceReaderHandle;
+}
+
+/** A started reader of a FIFO recording in `journal` region `region`; `answer` says per batch whether it handed a request over. */
+function rig(t: Test, journal: number, region: number, answer: (batch: Buffer[]) => boolean): Rig {
+  const fifo = mkfifo(t.testdir({}));
+  const rd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const wr = openSync(fifo, constants.O_WRONLY);
+  let delivered: (() => void) | undefined;
+  const reader = new native.DeviceReader(rd, 8192, (batch) => {
+    const handedOver = answer(batch);
+    delivered?.();
+    return handedOver;
+  }, () => {}, 0, undefined, journal, region);
+  reader.start();
+  t.teardown(() => { reader.stop(); closeSync(wr); closeSync(rd); });
+  const write = (raw: Buffer) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the reader never delivered')), 2000);
+    // Not before the callback has returned: the reader clears the batch after it, and
+    // MakeCallback runs the microtasks (this promise's continuation) before that.
+    delivered = () => { clearTimeout(timer); setImmediate(resolve); };
+    writeSync(wr, raw);
+  });
+  return { write, reader };
+}
+
+t.test('createJournal: a zeroed memfd of one region per fd, arguments checked', async (t) => {
+  const fd = native.createJournal(3);
+  t.teardown(() => closeSync(fd));
+  t.equal(fstatSync(fd).size, 3 * REGION_BYTES);
+  t.same(native.readJournal(fd, 2), [], 'a region never written holds nothing');
+  t.throws(() => native.createJournal(0), RangeError);
+  t.throws(() => native.createJournal(65), RangeError);
+  t.throws(() => native.readJournal(fd, 64), RangeError);
+  t.throws(() => native.readJournal(-1, 0), TypeError);
+});
+
+t.test('a batch answered by JS is cleared; one with a request handed over stays, oldest first', async (t) => {
+  const journal = native.createJournal(2);
+  t.teardown(() => closeSync(journal));
+  let handOver = false;
+  const seen: string[] = [];
+  const { write } = rig(t, journal, 1, (batch) => { seen.push(...batch.map(labelOf)); return handOver; });
+  await write(request('answered'));
+  t.same(native.readJournal(journal, 1), [], 'answered within the call: cleared');
+  handOver = true;
+  await write(request('first'));
+  await write(request('second'));
+  handOver = false;
+  await write(request('third'));
+  t.same(seen, ['answered', 'first', 'second', 'third']);
+  t.same(requests(journal, 1).map(labelOf), ['first', 'second'], 'handed over: kept, in the order read');
+  t.same(native.readJournal(journal, 0), [], 'another fd\'s region is untouched');
+  const [first] = requests(journal, 1);
+  t.same(first, request('first'), 'byte for byte as read');
+});
+
+t.test('answered(): one reply of a batch clears its entry at once; clearJournal() empties a slot', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  let reader: DeviceReaderHandle | undefined;
+  let during: string[] = [];
+  const { write, reader: started } = rig(t, journal, 0, () => {
+    reader!.answered(replyTo(41n));
+    reader!.answered(replyTo(99n)); // a reply to a request of no batch of this reader: ignored
+    reader!.answered(Buffer.alloc(8)); // too short to name one: ignored
+    during = requests(journal, 0).map(labelOf);
+    return true; // the rest was handed over
+  });
+  reader = started;
+  await write(request('answered', 64, 41n));
+  t.same(during, [], 'cleared as soon as its reply was written, before the batch ends');
+  await write(request('handed over', 64, 42n));
+  const entries = native.readJournal(journal, 0);
+  t.same(entries.map((e) => labelOf(e.request)), ['handed over']);
+  t.equal(entries[0]!.slot, 1, 'the second record of the ring');
+  native.clearJournal(journal, 0, entries[0]!.slot);
+  t.same(native.readJournal(journal, 0), [], 'replayed: cleared');
+  t.throws(() => native.clearJournal(journal, 0, 512), RangeError);
+  t.throws(() => native.clearJournal(journal, 64, 0), RangeError);
+});
+
+t.test('a request longer than a slot keeps its first 496 bytes; the ring keeps the last 512', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const { write } = rig(t, journal, 0, () => true);
+  await write(request('long', 2000));
+  const [long] = requests(journal, 0);
+  t.equal(long!.length, 496);
+  t.equal(long!.readUInt32LE(0), 2000, 'its header still says how long it was, so a replay can tell');
+  for (let i = 0; i < SLOTS + 10; i++) await write(request(`r${i}`));
+  const kept = requests(journal, 0).map(labelOf);
+  t.equal(kept.length, SLOTS);
+  t.equal(kept[0], 'r10', 'the oldest were overwritten');
+  t.equal(kept.at(-1), `r${SLOTS + 9}`);
+});
+
+t.test('the journal outlives its writer: a process killed mid-answer leaves its requests for the next', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const fifo = mkfifo(t.testdir({}));
+  // The child reads one request with the journal inherited as fd 3 and never answers it:
+  // it is SIGKILLed inside the callback, as a serving child dies while it renders.
+  const script = `
+    const addon = require(${JSON.stringify(ADDON)});
+    const fs = require('fs');
+    const rd = fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    new addon.DeviceReader(rd, 8192, () => { process.kill(process.pid, 'SIGKILL'); }, () => {}, 0, undefined, 3, 0).start();
+    process.send('reading');`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', journal, 'ipc'] });
+  t.teardown(() => { child.kill('SIGKILL'); });
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  const wr = openSync(fifo, constants.O_WRONLY);
+  t.teardown(() => closeSync(wr));
+  writeSync(wr, request('in flight'));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+  t.equal(signal, 'SIGKILL');
+  t.same(requests(journal, 0).map(labelOf), ['in flight'], 'what the dead process held is there to replay');
+});

@@ -8,6 +8,7 @@
 #include "journal.h"
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,6 +55,10 @@ JournalWriter::~JournalWriter() {
 
 int JournalWriter::Attach(int fd, uint32_t region) {
   if (region >= kMaxRegions) return EINVAL;
+  // Past the memfd's end a mapping would SIGBUS on first touch: refuse it here instead.
+  struct stat st;
+  if (fstat(fd, &st) != 0) return errno;
+  if (static_cast<size_t>(st.st_size) < (size_t{region} + 1) * kJournalRegionBytes) return EINVAL;
   void* map = mmap(nullptr, kJournalRegionBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
                    static_cast<off_t>(region * kJournalRegionBytes));
   if (map == MAP_FAILED) return errno;

@@ -121,6 +121,7 @@ export class Keeper {
     }
     const detach = (path: string) => native.umount(path, MNT_DETACH);
     const fds: number[] = [];
+    let journal: number | null = null;
     let mountpoint: string | undefined;
     try {
       mountpoint = prepareMountpoint(options.mountpoint, { procRoot: '/proc', logger, detach });
@@ -129,7 +130,8 @@ export class Keeper {
       const entry = topMountAt(readOwnMountinfo(), mountpoint);
       // Clones need a mounted connection; they are read only once INIT is answered.
       while (fds.length < options.threads) fds.push(native.cloneFuseDevice(fds[0]!, devicePath));
-      const held: Held = { mountpoint, mountId: entry?.mountId, device: entry?.device ?? '0:0', fds, journal: makeJournal(native, fds.length, logger), negotiated: null, generation: 0 };
+      journal = makeJournal(native, fds.length, logger);
+      const held: Held = { mountpoint, mountId: entry?.mountId, device: entry?.device ?? '0:0', fds, journal, negotiated: null, generation: 0 };
       const keeper = new Keeper({ ...options, mountpoint }, deps, held, pidfile);
       keeper.#listen();
       keeper.#spawn();
@@ -140,6 +142,7 @@ export class Keeper {
         try { detach(mountpoint); } catch { /* the next start detaches it */ }
       }
       for (const fd of fds) closeQuietly(fd);
+      if (journal !== null) closeQuietly(journal);
       pidfile.release();
       throw err;
     }

@@ -76,6 +76,11 @@ t.test('createJournal: a zeroed memfd of one region per fd, arguments checked', 
   t.throws(() => native.createJournal(65), RangeError);
   t.throws(() => native.readJournal(fd, 64), RangeError);
   t.throws(() => native.readJournal(-1, 0), TypeError);
+  const fifo = mkfifo(t.testdir({}));
+  const rd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  t.teardown(() => closeSync(rd));
+  t.throws(() => new native.DeviceReader(rd, 8192, () => {}, () => {}, 0, undefined, fd, 3), { code: 'EINVAL' },
+    'a region past the memfd\'s end is refused, not mapped (touching it would be SIGBUS)');
 });
 
 t.test('a batch answered by JS is cleared; one with a request handed over stays, oldest first', async (t) => {

@@ -55,6 +55,8 @@ const PIDFILE_WAIT_UNCONFIRMED_MS = 2_000;
 /** Handle generations kept back by a holder that hands over, in case the successor fails and it serves on. */
 const GENERATIONS_HANDED_OVER = 1024;
 const REATTACH_TIMEOUT_MS = 60_000;
+/** How long a hand-over waits for a restarting child to serve (within the successor's 10 s wait for "released"). */
+const SERVING_BEFORE_RELEASE_MS = 4_000;
 
 export type KeeperEnd = 'stopped' | 'unmounted' | 'handed-over';
 
@@ -85,6 +87,8 @@ export class Keeper {
   #reattachTimer: NodeJS.Timeout | null = null;
   /** A child of ours (or a predecessor's, after a take-over) has served this connection. */
   #served = false;
+  /** The current child said "serving": it has answered what a dead predecessor left in the journal. */
+  #childReady = false;
   #reattach: ChildProcess | null = null;
   #reattaching = false;
   /** Stale mounts already dealt with (replaced, alive: another instance's, or failed): not again. */
@@ -242,6 +246,7 @@ export class Keeper {
       // Every child but a fresh mount's first has a predecessor on this connection.
       connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby, resend },
       onMessage: (message) => {
+        if (message.type === 'serving' && this.#child === child) this.#childReady = true;
         if (message.type === 'init') held.negotiated = message.negotiated;
         if (message.type === 'serving') this.#childServing(child);
         this.#onChildMessage?.(message);
@@ -249,6 +254,7 @@ export class Keeper {
       onExit: (code, signal) => this.#childExited(child, code, signal),
     });
     this.#child = child;
+    this.#childReady = false;
   }
 
   /** A child serves: re-attaching can begin (its lookups through our mount get answered). */
@@ -308,6 +314,7 @@ export class Keeper {
   #childExited(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#child !== child) return;
     this.#child = null;
+    this.#childReady = false;
     this.#onChildGone?.();
     if (this.#state !== 'serving') return;
     const { logger } = this.#deps;
@@ -383,8 +390,14 @@ export class Keeper {
   }
 
   /** Tells the child to stop reading; resolves once it did (or is gone). */
-  #releaseChild(): Promise<void> {
-    if (this.#child === null) return Promise.resolve();
+  async #releaseChild(): Promise<void> {
+    // A child that does not serve yet (just restarted after a crash, or not even started in a
+    // crash back-off) may not have replayed what its dead predecessor left in our journal, and
+    // a successor never sees our journal: hand over from a serving child only.
+    for (const until = Date.now() + SERVING_BEFORE_RELEASE_MS; !this.#childReady && Date.now() < until;) {
+      await this.#nextMessage('serving', until - Date.now()).catch(() => new Promise((r) => setTimeout(r, 50)));
+    }
+    if (this.#child === null) return;
     const released = this.#nextMessage('released', CHILD_STOP_GRACE_MS).catch(() => this.#killChild());
     this.#child.send(RELEASE);
     return released;

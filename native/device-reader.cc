@@ -6,7 +6,8 @@
 // the thread goes back to sleep: the next request of a `cat` arrives within microseconds,
 // and catching it awake saves a sleep and a wake-up per request. Given an open-file table,
 // the requests that table alone answers (fast-path.cc) are answered here and never reach JS.
-// Given a journal region (journal.h), every request read is recorded there until answered:
+// Given a journal region (journal.h), requests are read into its shared landing area and every
+// one is recorded there until answered:
 // at once for a native answer; for the JS batch, as JS tells answered() of each reply it
 // wrote (so a child killed mid-batch leaves only what it had not answered), and whatever is
 // left once the call returns — unless JS returns true (it handed a request to another
@@ -87,6 +88,10 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     if (size < kMinBufferSize || size > kMaxBufferSize) {
       Napi::RangeError::New(env, "bufferSize must be between 8192 (FUSE_MIN_READ_BUFFER) and 64 MiB")
           .ThrowAsJavaScriptException();
+      return;
+    }
+    if (journal_.attached() && static_cast<size_t>(size) > kJournalLandingBytes) {
+      Napi::RangeError::New(env, "bufferSize must be at most 135168 with a journal (its landing area)").ThrowAsJavaScriptException();
       return;
     }
     if (!info[2].IsFunction() || !info[3].IsFunction()) {
@@ -219,10 +224,18 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     int64_t spin_until = -1;
     uint32_t native = 0;
     while (count < kMaxBatch && native < kMaxNative) {
-      ssize_t n = read(fd_, buffer_.data(), buffer_.size());
+      // With a journal, straight into its shared landing: a SIGKILL acts only when read(2)
+      // returns, so no request can be taken off the device yet missing from the journal.
+      uint8_t* in = journal_.attached() ? journal_.Landing() : buffer_.data();
+      ssize_t n = read(fd_, in, buffer_.size());
       if (n > 0) {
-        int slot = journal_.Record(buffer_.data(), static_cast<size_t>(n));
-        if (table_ != nullptr && AnswerNatively(*table_, fd_, buffer_.data(), static_cast<size_t>(n))) {
+        int slot = -1;
+        if (journal_.attached()) {  // answered from a private copy: the landing is emptied as it is recorded
+          memcpy(buffer_.data(), in, static_cast<size_t>(n));
+          slot = journal_.Record(static_cast<size_t>(n));
+          in = buffer_.data();
+        }
+        if (table_ != nullptr && AnswerNatively(*table_, fd_, in, static_cast<size_t>(n))) {
           journal_.Clear(slot);
           native++;
           spin = true;

@@ -47,6 +47,12 @@ Slot* SlotAt(uint8_t* base, uint32_t index) {
   return reinterpret_cast<Slot*>(base + kJournalHeaderBytes + size_t{index} * kJournalSlotBytes);
 }
 
+uint8_t* LandingOf(uint8_t* base) { return base + kJournalHeaderBytes + kJournalRingBytes; }
+
+// The landing holds a request while its FUSE header's length word is not 0 (the kernel
+// writes it with the request).
+void EmptyLanding(uint8_t* base) { __atomic_store_n(reinterpret_cast<uint32_t*>(LandingOf(base)), 0u, __ATOMIC_RELEASE); }
+
 }  // namespace
 
 JournalWriter::~JournalWriter() {
@@ -72,8 +78,10 @@ int JournalWriter::Attach(int fd, uint32_t region) {
   return 0;
 }
 
-int JournalWriter::Record(const uint8_t* data, size_t length) {
-  if (base_ == nullptr) return -1;
+uint8_t* JournalWriter::Landing() { return LandingOf(base_); }
+
+int JournalWriter::Record(size_t length) {
+  const uint8_t* data = Landing();
   auto* header = reinterpret_cast<Header*>(base_);
   uint64_t sequence = header->next++;
   auto index = static_cast<uint32_t>(sequence % kJournalSlots);
@@ -83,6 +91,7 @@ int JournalWriter::Record(const uint8_t* data, size_t length) {
   memcpy(slot->data, data, kept);
   slot->sequence = sequence;
   __atomic_store_n(&slot->stored, static_cast<uint32_t>(kept), __ATOMIC_RELEASE);
+  EmptyLanding(base_);
   return static_cast<int>(index);
 }
 
@@ -123,7 +132,7 @@ bool ArgRegion(const Napi::CallbackInfo& info, size_t i, int64_t& region) {
 
 // readJournal(fd, region): the requests recorded in a region and not cleared, oldest first,
 // each as { slot, request } with the request as it was read (a request longer than a slot:
-// its first 496 bytes).
+// its first 496 bytes); last, the landing's request (slot 512), whole, unless the ring has it.
 Napi::Value ReadJournal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
@@ -151,21 +160,44 @@ Napi::Value ReadJournal(const Napi::CallbackInfo& info) {
     entry.Set("request", Napi::Buffer<uint8_t>::Copy(env, live[i]->data, live[i]->stored));
     entries.Set(i, entry);
   }
+  // Read but never recorded: the reader died between read(2) and Record(). Or recorded too,
+  // and died before emptying the landing: the same request, by its unique, is not repeated.
+  const uint8_t* landing = LandingOf(bytes.data());
+  uint32_t length;
+  memcpy(&length, landing, sizeof length);
+  if (length >= 16 && length <= kJournalLandingBytes) {
+    uint64_t unique;
+    memcpy(&unique, landing + 8, sizeof unique);
+    bool recorded = std::any_of(live.begin(), live.end(), [&](const Slot* slot) {
+      uint64_t recorded_unique;
+      memcpy(&recorded_unique, slot->data + 8, sizeof recorded_unique);
+      return slot->stored >= 16 && recorded_unique == unique;
+    });
+    if (!recorded) {
+      Napi::Object entry = Napi::Object::New(env);
+      entry.Set("slot", Napi::Number::New(env, kJournalLandingSlot));
+      entry.Set("request", Napi::Buffer<uint8_t>::Copy(env, landing, length));
+      entries.Set(static_cast<uint32_t>(live.size()), entry);
+    }
+  }
   return entries;
 }
 
-// clearJournal(fd, region, slot): that slot is empty from now on (its request was replayed).
+// clearJournal(fd, region, slot): that slot (512: the landing) is empty from now on (its
+// request was replayed).
 Napi::Value ClearJournal(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t region, slot;
   if (!ArgFd(info, 0, fd) || !ArgRegion(info, 1, region) || !ArgInteger(info, 2, "slot", slot)) return env.Undefined();
-  if (slot < 0 || slot >= kJournalSlots) {
-    Napi::RangeError::New(env, "slot must be between 0 and 511").ThrowAsJavaScriptException();
+  if (slot < 0 || slot > kJournalLandingSlot) {
+    Napi::RangeError::New(env, "slot must be between 0 and 512").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   const uint32_t empty = 0;
-  off_t at = static_cast<off_t>(region * kJournalRegionBytes + kJournalHeaderBytes + slot * kJournalSlotBytes + offsetof(Slot, stored));
+  size_t within = slot == kJournalLandingSlot ? kJournalHeaderBytes + kJournalRingBytes
+                                              : kJournalHeaderBytes + slot * kJournalSlotBytes + offsetof(Slot, stored);
+  off_t at = static_cast<off_t>(region * kJournalRegionBytes + within);
   if (pwrite(fd, &empty, sizeof empty, at) != sizeof empty) ThrowErrno(env, errno, "pwrite");
   return env.Undefined();
 }

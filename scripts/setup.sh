@@ -2,7 +2,7 @@
 # Prepares a fresh Debian/Ubuntu machine: system packages if missing, npm ci (which
 # builds the native addon through node-gyp), and the TypeScript build into dist/.
 # With --test it also installs what the test suite needs (the reference lxcfs, procps,
-# a C compiler for the protocol layout test). Safe to run again; it only adds.
+# a C compiler for the protocol layout test, strace to stop a reader at the return of read(2)). Safe to run again; it only adds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,7 @@ if $want_test; then
   command -v lxcfs >/dev/null || need+=(lxcfs)
   command -v free >/dev/null || need+=(procps)
   command -v cc >/dev/null || need+=(gcc)
+  command -v strace >/dev/null || need+=(strace)
   [[ -f /usr/include/linux/fuse.h ]] || need+=(linux-libc-dev)
 fi
 

@@ -64,13 +64,14 @@ export interface NativeAddon extends OpenTableApi {
   /**
    * The in-flight journal (native/journal.h): a memfd (O_CLOEXEC) of one region per /dev/fuse
    * fd, each a ring of 512 slots where that fd's DeviceReader records the requests it has read
-   * and not yet answered. Kept by the keeper, inherited by every serving child.
+   * and not yet answered, and a landing it reads them into. Kept by the keeper, inherited by
+   * every serving child.
    */
   createJournal(regions: number): number;
   /**
    * The requests recorded in `region` and never cleared, oldest first, each with its slot and
-   * as it was read (a request longer than 496 bytes: its first 496). Call it only while
-   * nobody reads that fd.
+   * as it was read (a request longer than 496 bytes: its first 496); last, in slot 512, one
+   * read into the landing and never recorded. Call it only while nobody reads that fd.
    */
   readJournal(fd: number, region: number): { readonly slot: number; readonly request: Buffer }[];
   /** Empties one slot of `region` (its request was replayed). */

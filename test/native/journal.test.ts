@@ -1,18 +1,23 @@
 // The in-flight journal (native/journal.cc) with a FIFO standing in for /dev/fuse (one write
 // is one read when written one at a time): what a DeviceReader records and clears, what
-// readJournal returns (oldest first, a long request cut to its slot), answered() and
-// clearJournal() dropping one, the ring's bound, and that a journal outlives the process that
-// wrote it — the point of it.
-import { spawnSync } from 'node:child_process';
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+// readJournal returns (oldest first, a long request cut to its slot, the landing's request
+// last and once), answered() and clearJournal() dropping one, the ring's bound, and that a
+// journal outlives the process that wrote it — the point of it — even one killed the moment
+// read(2) returned (stopped there by strace).
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { native, type DeviceReaderHandle } from '../../src/native/addon.js';
+import { childrenOf } from '../helpers/processes.js';
 
 const ADDON = fileURLToPath(new URL('../../build/Release/lxcfs_node.node', import.meta.url));
 const SLOTS = 512;
-const REGION_BYTES = 4096 + SLOTS * 512;
+const RING_END = 4096 + SLOTS * 512;
+const LANDING_BYTES = 128 * 1024 + 4096;
+const REGION_BYTES = RING_END + LANDING_BYTES;
+const LANDING_SLOT = SLOTS;
 
 function mkfifo(dir: string): string {
   const path = join(dir, 'fifo');
@@ -124,7 +129,7 @@ t.test('answered(): one reply of a batch clears its entry at once; clearJournal(
   t.equal(entries[0]!.slot, 1, 'the second record of the ring');
   native.clearJournal(journal, 0, entries[0]!.slot);
   t.same(native.readJournal(journal, 0), [], 'replayed: cleared');
-  t.throws(() => native.clearJournal(journal, 0, 512), RangeError);
+  t.throws(() => native.clearJournal(journal, 0, LANDING_SLOT + 1), RangeError);
   t.throws(() => native.clearJournal(journal, 64, 0), RangeError);
 });
 
@@ -155,7 +160,6 @@ t.test('the journal outlives its writer: a process killed mid-answer leaves its 
     const rd = fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     new addon.DeviceReader(rd, 8192, () => { process.kill(process.pid, 'SIGKILL'); }, () => {}, 0, undefined, 3, 0).start();
     process.send('reading');`;
-  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'inherit', 'inherit', journal, 'ipc'] });
   t.teardown(() => { child.kill('SIGKILL'); });
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
@@ -166,3 +170,70 @@ t.test('the journal outlives its writer: a process killed mid-answer leaves its 
   t.equal(signal, 'SIGKILL');
   t.same(requests(journal, 0).map(labelOf), ['in flight'], 'what the dead process held is there to replay');
 });
+
+t.test('readJournal: the landing\'s request comes last, whole, unless the ring has it; clearJournal(512) empties it', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const { write } = rig(t, journal, 0, () => true);
+  await write(request('recorded', 64, 5n)); // a record in slot 0, and the region initialised
+  t.same(native.readJournal(journal, 0).map((e) => e.slot), [0], 'recorded: the landing was emptied as it was');
+  // A reader killed before it recorded leaves its request in the landing only; one killed
+  // after recording, before emptying the landing, leaves it in both.
+  const landed = request('landed', 3000, 6n);
+  writeSync(journal, landed, 0, landed.length, RING_END);
+  const entries = native.readJournal(journal, 0);
+  t.same(entries.map((e) => [e.slot, labelOf(e.request)]), [[0, 'recorded'], [LANDING_SLOT, 'landed']]);
+  t.same(entries[1]!.request, landed, 'whole: the landing has room for any request');
+  writeSync(journal, request('recorded', 64, 5n), 0, 64, RING_END);
+  t.same(native.readJournal(journal, 0).map((e) => e.slot), [0], 'the same unique as a record: not repeated');
+  native.clearJournal(journal, 0, LANDING_SLOT);
+  t.equal(readFileSync(`/proc/self/fd/${journal}`).readUInt32LE(RING_END), 0, 'emptied');
+  t.throws(() => new native.DeviceReader(journal, LANDING_BYTES + 1, () => {}, () => {}, 0, undefined, journal, 0), RangeError,
+    'a read buffer bigger than the landing is refused');
+});
+
+t.test('a reader SIGKILLed the moment read(2) returned, before it recorded anything, leaves the request in the journal', async (t) => {
+  if (spawnSync('strace', ['-V']).status !== 0) {
+    t.fail('strace is needed to stop a process at the return of read(2) (scripts/setup.sh --test installs it)');
+    return;
+  }
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const fifo = mkfifo(t.testdir({}));
+  const script = `
+    const addon = require(${JSON.stringify(ADDON)});
+    const fs = require('fs');
+    const rd = fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    new addon.DeviceReader(rd, 8192, () => { console.log('delivered'); }, () => {}, 0, undefined, 3, 0).start();
+    console.log('reading');`;
+  // strace holds every read(2) of the FIFO at its return for 3 s: the request is out of the
+  // device (here, the FIFO) and in the reader's buffer, and the reader has not run on yet.
+  const strace = spawn('strace', ['-f', '-qq', '-o', '/dev/null', '-P', fifo, '-e', 'trace=read', '-e', 'inject=read:delay_exit=3000000', process.execPath, '-e', script],
+    { stdio: ['ignore', 'pipe', 'ignore', journal] });
+  t.teardown(() => {
+    for (const pid of childrenOf(strace.pid!)) process.kill(pid, 'SIGKILL');
+    strace.kill('SIGKILL');
+  });
+  let stdout = '';
+  strace.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  await until(() => stdout.includes('reading'), 'the reader to start');
+  const [reader] = childrenOf(strace.pid!);
+  const wr = openSync(fifo, constants.O_WRONLY);
+  t.teardown(() => closeSync(wr));
+  writeSync(wr, request('in flight', 64, 9n));
+  // Well within the 3 s hold: a reader that has run on since would not prove anything.
+  await until(() => native.readJournal(journal, 0).length > 0, 'the request to reach the journal', 1500);
+  t.match(readFileSync(`/proc/${reader}/status`, 'utf8'), /State:\s+t \(tracing stop\)/, 'still held at the return of read(2)');
+  const straceExited = new Promise((resolve) => strace.once('exit', resolve)); // once its tracee is gone
+  process.kill(reader!, 'SIGKILL');
+  await straceExited;
+  t.notOk(stdout.includes('delivered'), 'it never got to handle it');
+  t.same(native.readJournal(journal, 0).map((e) => [e.slot, labelOf(e.request)]), [[LANDING_SLOT, 'in flight']], 'in the landing, to be replayed');
+});
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -21,7 +21,7 @@ import { splitOptions } from './mount-options.js';
 export type Command =
   | {
     readonly kind: 'run'; readonly options: DaemonOptions; readonly http: ListenAddress | null;
-    readonly takeOver: boolean; readonly reattachEverySeconds: number;
+    readonly takeOver: boolean; readonly reattachEverySeconds: number; readonly spareAfterCrashSeconds: number;
   }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
@@ -49,6 +49,7 @@ const FLAGS = {
   'take-over': { type: 'boolean' },
   'no-kernel-resend': { type: 'boolean' },
   'reattach-every': { type: 'string' },
+  'spare-after-crash': { type: 'string' },
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -84,7 +85,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
     },
     http: values.http === undefined ? null : parseListenAddress(values.http),
     takeOver: values['take-over'] === true,
-    reattachEverySeconds: reattachEvery(values['reattach-every']),
+    reattachEverySeconds: seconds('reattach-every', values['reattach-every'], DEFAULT_REATTACH_EVERY_SECONDS),
+    spareAfterCrashSeconds: seconds('spare-after-crash', values['spare-after-crash'], DEFAULT_SPARE_AFTER_CRASH_SECONDS),
   };
 }
 
@@ -110,11 +112,12 @@ function cgroupnsPid(value: string | undefined): number {
 }
 
 const DEFAULT_REATTACH_EVERY_SECONDS = 30;
+const DEFAULT_SPARE_AFTER_CRASH_SECONDS = 60;
 
-function reattachEvery(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_REATTACH_EVERY_SECONDS;
+function seconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-  if (!(n <= 86_400)) throw new LxcfsError('LXCFS_USAGE', `--reattach-every takes 0 to 86400 seconds, got ${JSON.stringify(value)}`);
+  if (!(n <= 86_400)) throw new LxcfsError('LXCFS_USAGE', `--${flag} takes 0 to 86400 seconds, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -152,6 +155,10 @@ Options (lxcfs-compatible):
                            and waits for a signal, leaving the mount in place
       --reattach-every S   every S seconds, give containers whose files died with a
                            lost connection the live ones (default ${DEFAULT_REATTACH_EVERY_SECONDS}; 0 never)
+      --spare-after-crash S
+                           after a serving process dies, keep another booted and waiting
+                           for S seconds, so a next crash restarts at once (default
+                           ${DEFAULT_SPARE_AFTER_CRASH_SECONDS}; 0 never)
   -v, --version            print the version
   -h, --help               print this help
 Tuning:
@@ -202,7 +209,10 @@ async function serve(argv: readonly string[]): Promise<number> {
     });
   }
   keeper = await KeeperClass.start(
-    { ...command.options, takeOver: command.takeOver, reattachEveryMs: command.reattachEverySeconds * 1000 },
+    {
+      ...command.options, takeOver: command.takeOver, reattachEveryMs: command.reattachEverySeconds * 1000,
+      spareAfterCrashMs: command.spareAfterCrashSeconds * 1000,
+    },
     { native, logger, version: version(), argv },
   );
   if (stopAsked) void keeper.stop();

@@ -29,7 +29,7 @@ function run(argv: string[]) {
 }
 
 t.test('defaults: /var/lib/lxcfs, /run/lxcfs-node.pid, swap on', async (t) => {
-  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null, takeOver: false, reattachEverySeconds: 30 });
+  t.same(parseCommandLine([]), { kind: 'run', options: DEFAULTS, http: null, takeOver: false, reattachEverySeconds: 30, spareAfterCrashSeconds: 60 });
 });
 
 t.test('--take-over: take a running instance\'s mount over instead of failing on its pidfile', async (t) => {
@@ -42,6 +42,12 @@ t.test('--reattach-every: seconds between looks for containers with dead files, 
   t.match(parseCommandLine(['--reattach-every', '0']), { reattachEverySeconds: 0 });
   t.match(parseCommandLine(['--reattach-every', '600']), { reattachEverySeconds: 600 });
   for (const bad of ['-1', 'x', '86401', '1.5']) t.throws(() => parseCommandLine(['--reattach-every', bad]), { code: 'LXCFS_USAGE' }, bad);
+});
+
+t.test('--spare-after-crash: seconds a spare serving process is kept after a crash, 0 never', async (t) => {
+  t.match(parseCommandLine(['--spare-after-crash', '0']), { spareAfterCrashSeconds: 0 });
+  t.match(parseCommandLine(['--spare-after-crash', '300']), { spareAfterCrashSeconds: 300 });
+  for (const bad of ['-1', 'x', '86401', '1.5']) t.throws(() => parseCommandLine(['--spare-after-crash', bad]), { code: 'LXCFS_USAGE' }, bad);
 });
 
 t.test('a mountpoint argument', async (t) => {

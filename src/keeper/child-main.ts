@@ -10,7 +10,7 @@ import { parseCommandLine, serveHttp } from '../cli.js';
 import type { HttpEndpoint } from '../agent/http-server.js';
 import { createLogger, rateLimited } from '../log.js';
 import { CHILD_CONNECTION_ENV, FIRST_INHERITED_FD, parseChildConnection } from './connection-state.js';
-import { EXIT_CONNECTION_ENDED, type ChildMessage } from './serving-child.js';
+import { EXIT_CONNECTION_ENDED, STANDBY_TITLE, type ChildMessage } from './serving-child.js';
 
 /** Resolves on the keeper's next message of `type`; a keeper gone first ends this process's wait with an error. */
 function nextMessage(type: string): Promise<void> {
@@ -39,9 +39,14 @@ export async function serveConnection(argv: readonly string[], version: string):
   const { Daemon } = await import('../daemon.js');
   const fds = Array.from({ length: connection.fds }, (_, i) => FIRST_INHERITED_FD + i);
   if (connection.standby) {
+    // Told apart from the serving process (ps, tests) while it waits — a keeper's spare, or a
+    // successor's child during a hand-over — and its command line again once it serves.
+    const commandLine = [process.argv0, ...process.execArgv, ...process.argv.slice(1)].join(' ');
+    process.title = STANDBY_TITLE;
     const start = nextMessage('start');
     tell({ type: 'ready' });
     await start;
+    process.title = commandLine;
   }
   const daemon = Daemon.serve(command.options, { native, logger }, {
     fds, negotiated: connection.negotiated ?? undefined, firstFh: connection.firstFh, mountId: connection.mountId ?? undefined, resend: connection.resend,

@@ -23,6 +23,7 @@ import { firstFhOf, HAND_OVER_PROTOCOL, type ConnectionState } from './connectio
 import { handOverSocketPath, HandOverListener, requestHandOver } from './hand-over.js';
 import { findStaleMounts, type ReattachResult } from './reattach.js';
 import { EXIT_CONNECTION_ENDED, RELEASE, spawnServingChild, START, thisCommand, type ChildMessage } from './serving-child.js';
+import { Spare } from './spare.js';
 
 export interface KeeperDeps {
   readonly native: NativeAddon;
@@ -40,6 +41,8 @@ export interface KeeperOptions extends DaemonOptions {
   readonly takeOver: boolean;
   /** How often to look for containers whose files died with a lost connection (0: never). */
   readonly reattachEveryMs: number;
+  /** How long after a crash a spare serving process is kept ready (0: never; see spare.ts). */
+  readonly spareAfterCrashMs: number;
 }
 
 /** Crashes within CRASH_WINDOW_MS beyond which a new child waits CRASH_BACKOFF_MS. */
@@ -95,6 +98,7 @@ export class Keeper {
   readonly #dealtWith = new Set<string>();
   /** Re-attach outcomes so far, for the serving child's /metrics. */
   readonly #repairs = new Map<string, number>();
+  readonly #spare: Spare;
   readonly ended: Promise<KeeperEnd>;
 
   private constructor(options: KeeperOptions, deps: KeeperDeps, held: Held, pidfile: Pidfile | null) {
@@ -102,6 +106,7 @@ export class Keeper {
     this.#deps = deps;
     this.#held = held;
     this.#pidfile = pidfile;
+    this.#spare = new Spare(options.spareAfterCrashMs, () => this.#launch(true));
     this.ended = new Promise((resolve) => { this.#resolveEnd = resolve; });
   }
 
@@ -213,6 +218,7 @@ export class Keeper {
     // Past the request, a successor may already serve the connection: never unmount it then.
     const handedOver = this.#state === 'handed-over' || this.#listener?.handingOver === true;
     this.#state = 'stopping';
+    this.#spare.drop();
     this.#reattach?.kill('SIGKILL');
     this.#listener?.close();
     if (!handedOver) this.#detachOurs();
@@ -224,6 +230,7 @@ export class Keeper {
     if (this.#state === 'ended') return;
     const handedOver = this.#state === 'handed-over' || how === 'handed-over';
     this.#state = 'ended';
+    this.#spare.drop();
     if (this.#reattachTimer !== null) clearInterval(this.#reattachTimer);
     this.#listener?.close();
     if (!handedOver) for (const fd of this.#held.fds) closeQuietly(fd);
@@ -237,6 +244,12 @@ export class Keeper {
 
   /** A serving child on the connection; `standby`: ready but not reading until START. */
   #spawn(standby = false): void {
+    this.#child = this.#launch(standby);
+    this.#childReady = false;
+  }
+
+  /** Starts a serving process (the serving child, or in standby the spare); the caller says which. */
+  #launch(standby: boolean): ChildProcess {
     const held = this.#held;
     const generation = held.generation++;
     const resend = this.#served || standby;
@@ -246,19 +259,28 @@ export class Keeper {
       // Every child but a fresh mount's first has a predecessor on this connection.
       connection: { negotiated: held.negotiated, firstFh: firstFhOf(generation), mountId: held.mountId ?? null, standby, resend },
       onMessage: (message) => {
+        if (this.#spare.is(child)) {
+          if (message.type !== 'ready') return;
+          this.#spare.ready(child);
+          this.#deps.logger.info({ pid: child.pid }, 'a spare serving process is ready for the next crash');
+          return;
+        }
         if (message.type === 'serving' && this.#child === child) this.#childReady = true;
         if (message.type === 'init') held.negotiated = message.negotiated;
         if (message.type === 'serving') this.#childServing(child);
         this.#onChildMessage?.(message);
       },
-      onExit: (code, signal) => this.#childExited(child, code, signal),
+      onExit: (code, signal) => {
+        if (this.#spare.is(child)) this.#spare.exited(child);
+        else this.#childExited(child, code, signal);
+      },
     });
-    this.#child = child;
-    this.#childReady = false;
+    return child;
   }
 
   /** A child serves: re-attaching can begin (its lookups through our mount get answered). */
   #childServing(child: ChildProcess): void {
+    if (this.#held.negotiated !== null) this.#spare.ensure(); // a spare starts past INIT, as a restarted child does
     if (this.#repairs.size > 0) child.send({ type: 'repairs', totals: Object.fromEntries(this.#repairs) });
     const every = this.#options.reattachEveryMs;
     if (every <= 0 || this.#reattachTimer !== null) return;
@@ -328,7 +350,22 @@ export class Keeper {
     this.#crashes.push(now);
     const delay = this.#crashes.length > CRASHES_BEFORE_BACKOFF ? CRASH_BACKOFF_MS : 0;
     logger.warn({ code, signal, restartInMs: delay, generation: this.#held.generation }, 'serving process died; starting another on the same connection');
-    setTimeout(() => { if (this.#state === 'serving' && this.#child === null) this.#spawn(); }, delay);
+    this.#spare.crashed();
+    setTimeout(() => { if (this.#state === 'serving' && this.#child === null) this.#replaceChild(); }, delay);
+  }
+
+  /** After a crash: the spare if one is ready (already booted), else a fresh child. */
+  #replaceChild(): void {
+    const spare = this.#spare.take();
+    if (spare === null) {
+      this.#spawn();
+    } else {
+      this.#child = spare;
+      this.#childReady = false;
+      this.#deps.logger.info({ pid: spare.pid }, 'the spare serving process takes over');
+      spare.send(START); // a channel closed meanwhile: its exit is a crash like any other
+    }
+    if (this.#held.negotiated !== null) this.#spare.ensure();
   }
 
   /** Offers the connection to a successor; without the socket this instance just cannot hand over. */
@@ -391,6 +428,7 @@ export class Keeper {
 
   /** Tells the child to stop reading; resolves once it did (or is gone). */
   async #releaseChild(): Promise<void> {
+    this.#spare.drop(); // the successor serves from here; a spare of ours would only hold the fds
     // A child that does not serve yet (just restarted after a crash, or not even started in a
     // crash back-off) may not have replayed what its dead predecessor left in our journal, and
     // a successor never sees our journal: hand over from a serving child only.

@@ -19,6 +19,9 @@ export const RELEASE = { type: 'release' } as const;
 /** Keeper → a child started in standby: the predecessor stopped reading; start. */
 export const START = { type: 'start' } as const;
 
+/** The command line (process title) of a child started in standby until it is told to start. */
+export const STANDBY_TITLE = 'lxcfs-node standby';
+
 /** Exit status of a child whose connection the kernel ended (unmounted): not a crash. */
 export const EXIT_CONNECTION_ENDED = 3;
 

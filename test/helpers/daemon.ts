@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Test } from 'tap';
 import { cleanCommand } from './env.js';
 import { childrenOf, killIfStill, servingChildOf } from './processes.js';
+import { STANDBY_TITLE } from '../../src/keeper/serving-child.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 /** The installed command (package.json "bin"). */
@@ -134,6 +135,7 @@ async function launch(t: Test, spec: LaunchSpec, extraArgs: string[], options: L
     const children = childrenOf(child.pid!);
     await stop();
     killIfStill(children, 'serve-connection');
+    killIfStill(children, STANDBY_TITLE); // a spare dies with its keeper's channel; by pid all the same
     while (isMounted(mountpoint)) {
       if (spawnSync('umount', ['-l', mountpoint]).status !== 0) break;
     }

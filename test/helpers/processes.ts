@@ -1,6 +1,7 @@
 // Process-tree helpers for tests of the keeper: a keeper's serving child, and killing what a
 // test started by pid (a keeper killed with SIGKILL leaves its child serving by design).
 import { readdirSync, readFileSync } from 'node:fs';
+import { STANDBY_TITLE } from '../../src/keeper/serving-child.js';
 
 /** Direct children of `pid` (every thread's list), [] once it is gone. */
 export function childrenOf(pid: number): number[] {
@@ -15,6 +16,11 @@ export function childrenOf(pid: number): number[] {
 /** The keeper's serving child (`serve-connection`), if it has one now. */
 export function servingChildOf(keeper: number): number | undefined {
   return childrenOf(keeper).find((pid) => commandLine(pid).includes('serve-connection'));
+}
+
+/** The keeper's spare (or a successor's child not yet started): one waiting in standby. */
+export function standbyChildOf(keeper: number): number | undefined {
+  return childrenOf(keeper).find((pid) => commandLine(pid).startsWith(STANDBY_TITLE));
 }
 
 export function commandLine(pid: number): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { CLI, isMounted, startLxcfsNode } from '../helpers/daemon.js';
 import { cleanCommand, requirePrivileges } from '../helpers/env.js';
-import { childrenOf, isAlive, killIfStill, servingChildOf } from '../helpers/processes.js';
+import { childrenOf, isAlive, killIfStill, servingChildOf, standbyChildOf } from '../helpers/processes.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -55,6 +55,40 @@ t.test('a SIGKILLed serving process is replaced on the same connection; open fil
   t.match(again.subarray(0, readSync(fd, again, 0, again.length, 0)).toString(), /^MemTotal:/, 'pread at 0 on the kept fd, like top');
   t.match(readFileSync(join(fs.mountpoint, 'proc/stat'), 'utf8'), /^cpu /, 'new opens work');
   t.match(await fs.waitForStderr(/serving process died/), /"signal":"SIGKILL"/);
+});
+
+t.test('after a crash a spare waits booted; the next crash promotes it, and another is kept; SIGTERM ends it too', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const fs = await startLxcfsNode(t);
+  t.equal(standbyChildOf(fs.pid), undefined, 'no spare before any crash');
+  const first = fs.servingPid()!;
+  process.kill(first, 'SIGKILL');
+  await until('a spare beside the replacement', () => standbyChildOf(fs.pid) !== undefined);
+  const spare = standbyChildOf(fs.pid)!;
+  const second = fs.servingPid()!;
+  t.not(second, first, 'replaced');
+  t.not(spare, second, 'the spare is not the one serving');
+  t.match(await fs.waitForStderr(/a spare serving process is ready/), new RegExp(`"pid":${spare},[^\n]*a spare serving process is ready`));
+  process.kill(second, 'SIGKILL');
+  await until('the spare to serve', () => fs.servingPid() === spare);
+  t.match(readFileSync(join(fs.mountpoint, 'proc/meminfo'), 'utf8'), /^MemTotal:/, 'it answers');
+  t.match(await fs.waitForStderr(/the spare serving process takes over/), new RegExp(`"pid":${spare}`));
+  await until('another spare', () => standbyChildOf(fs.pid) !== undefined);
+  const next = standbyChildOf(fs.pid)!;
+  t.equal(await fs.stop(), 0, 'SIGTERM: a clean stop');
+  await until('the spare gone with its keeper', () => !isAlive(next) || readFileSync(`/proc/${next}/stat`, 'utf8').split(' ')[2] === 'Z');
+});
+
+t.test('--spare-after-crash 0: a crash is followed by a fresh child and no spare', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const fs = await startLxcfsNode(t, ['--spare-after-crash', '0']);
+  const first = fs.servingPid()!;
+  process.kill(first, 'SIGKILL');
+  await until('a replacement that serves', () => { const now = fs.servingPid(); return now !== undefined && now !== first; });
+  t.match(readFileSync(join(fs.mountpoint, 'proc/meminfo'), 'utf8'), /^MemTotal:/);
+  await sleep(1000); // a spare would have been started as the replacement served
+  t.equal(standbyChildOf(fs.pid), undefined, 'no spare');
+  t.same(childrenOf(fs.pid).length, 1, 'one child');
 });
 
 t.test('SIGTERM: unmounted, the serving child gone, the pidfile removed', async (t) => {

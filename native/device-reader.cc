@@ -11,11 +11,13 @@
 // at once for a native answer; for the JS batch, as JS tells answered() of each reply it
 // wrote (so a child killed mid-batch leaves only what it had not answered), and whatever is
 // left once the call returns — unless JS returns true (it handed a request to another
-// thread, which answers later): those entries stay until the ring comes round. The reader never closes the fd; what any other request means
-// is decided in TypeScript.
+// thread, which answers later): those entries are held until answered() names them too (the
+// thread that answered tells this one). A request nobody answers (FORGET, INTERRUPT) is never
+// kept. The reader never closes the fd; what any other request means is decided in TypeScript.
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -35,6 +37,10 @@ constexpr uint32_t kMaxBatch = 64;        // requests per JS call
 constexpr uint32_t kMaxNative = 256;      // requests answered natively per batch
 constexpr int kMaxBatchesPerWakeup = 16;  // then yield to libuv; the poll is level-triggered
 constexpr int64_t kMaxSpinMicros = 1000;
+// Handed-over requests held in the journal at most; past it the oldest is let go (its answer
+// is long overdue), so that the ring always has room for what is read.
+constexpr size_t kMaxHeld = kJournalSlots / 2;
+constexpr uint32_t kForget = 2, kInterrupt = 36, kBatchForget = 42;  // <linux/fuse.h>: no reply
 
 int64_t NowNs() {
   struct timespec ts;
@@ -141,23 +147,39 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
     return env.Undefined();
   }
 
-  // answered(replyHeader): the reply to a request of the current batch was written; its
-  // journal entry goes. Replies to other requests (replays, hand-overs) are ignored.
+  // answered(header): the reply to a request of the current batch, or to one handed over
+  // and held, was written (a reply's header, or the request's: the unique is at 8 in both);
+  // its journal entry goes. Others (replays, requests of a predecessor) are ignored.
   Napi::Value Answered(const Napi::CallbackInfo& info) {
     if (info.Length() > 0 && info[0].IsBuffer()) {
       auto header = info[0].As<Napi::Buffer<uint8_t>>();
       if (header.Length() >= 16) {
         uint64_t unique;
         memcpy(&unique, header.Data() + 8, sizeof unique);
-        for (auto& entry : batch_entries_) {
-          if (entry.first != unique || entry.second < 0) continue;
-          journal_.Clear(entry.second);
-          entry.second = -1;
-          break;
-        }
+        if (!ClearEntry(batch_entries_, unique)) ClearEntry(held_, unique);
       }
     }
     return info.Env().Undefined();
+  }
+
+  bool ClearEntry(std::vector<std::pair<uint64_t, int>>& entries, uint64_t unique) {
+    for (auto& entry : entries) {
+      if (entry.first != unique || entry.second < 0) continue;
+      journal_.Clear(entry.second);
+      entry.second = -1;
+      return true;
+    }
+    return false;
+  }
+
+  // A batch with a request handed over: what is left of it is held until answered().
+  void Hold() {
+    held_.erase(std::remove_if(held_.begin(), held_.end(), [](const auto& e) { return e.second < 0; }), held_.end());
+    for (const auto& entry : batch_entries_) if (entry.second >= 0) held_.push_back(entry);
+    while (held_.size() > kMaxHeld) {
+      journal_.Clear(held_.front().second);
+      held_.erase(held_.begin());
+    }
   }
 
   // stop(): idempotent, safe from inside onRequest/onClose.
@@ -201,7 +223,8 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
       int end = ReadBatch(env, batch, count, status >= 0 && round > 0);
       if (count > 0) {
         bool handed_over = Call(on_request_, self, batch);
-        if (!handed_over) for (const auto& entry : batch_entries_) journal_.Clear(entry.second);
+        if (handed_over) Hold();
+        else for (const auto& entry : batch_entries_) journal_.Clear(entry.second);
         batch_entries_.clear();
       }
       if (poll_ == nullptr) return;  // stopped from inside the callback
@@ -245,8 +268,13 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
         batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, buffer_.data(), static_cast<size_t>(n)));
         if (slot >= 0) {
           uint64_t unique = 0;
-          if (n >= 16) memcpy(&unique, buffer_.data() + 8, sizeof unique);
-          batch_entries_.emplace_back(unique, slot);
+          uint32_t opcode = 0;
+          if (n >= 16) {
+            memcpy(&opcode, buffer_.data() + 4, sizeof opcode);
+            memcpy(&unique, buffer_.data() + 8, sizeof unique);
+          }
+          if (opcode == kForget || opcode == kInterrupt || opcode == kBatchForget) journal_.Clear(slot);  // nobody waits for these
+          else batch_entries_.emplace_back(unique, slot);
         }
         continue;
       }
@@ -291,6 +319,8 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
   JournalWriter journal_;             // with a region, requests are recorded until answered
   // The batch JS is answering: each request's unique and journal slot (-1 once answered).
   std::vector<std::pair<uint64_t, int>> batch_entries_;
+  // Requests of past batches handed to another thread, oldest first, until answered().
+  std::vector<std::pair<uint64_t, int>> held_;
   Napi::FunctionReference on_request_;
   Napi::FunctionReference on_close_;
   Napi::AsyncContext context_;

@@ -84,7 +84,16 @@ int JournalWriter::Record(size_t length) {
   const uint8_t* data = Landing();
   auto* header = reinterpret_cast<Header*>(base_);
   uint64_t sequence = header->next++;
+  // A slot still holding a record (a request handed to another thread, not answered yet) is
+  // passed over; only with every slot taken is the one due overwritten.
   auto index = static_cast<uint32_t>(sequence % kJournalSlots);
+  for (uint32_t probe = 0; probe < kJournalSlots; probe++) {
+    auto at = static_cast<uint32_t>((sequence + probe) % kJournalSlots);
+    if (__atomic_load_n(&SlotAt(base_, at)->stored, __ATOMIC_ACQUIRE) == 0) {
+      index = at;
+      break;
+    }
+  }
   Slot* slot = SlotAt(base_, index);
   __atomic_store_n(&slot->stored, 0u, __ATOMIC_RELEASE);
   size_t kept = std::min(length, kSlotPayload);  // longer requests keep their header: replayed as EIO

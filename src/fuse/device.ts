@@ -54,16 +54,27 @@ export class FuseDevice implements ReplySink {
     if (this.#closed) return;
     try {
       writevSync(this.fd, chunks as Buffer[]);
-      if (this.#journal !== undefined) this.#reader?.answered(chunks[0]!);
     } catch (err) {
       // ENOENT: the request was interrupted or aborted meanwhile; nobody waits for it.
       // ENODEV: the connection is gone (unmounted, aborted); the rest of a batch read
       // before that would otherwise log one warning per request.
       const code = (err as NodeJS.ErrnoException).code;
-      if (this.#journal !== undefined && code === 'ENOENT') this.#reader?.answered(chunks[0]!);
-      if (code === 'ENOENT' || code === 'ENODEV') return;
-      this.#logger.warn({ err, code }, 'FUSE reply could not be written');
+      if (code === 'ENODEV') return;
+      if (code !== 'ENOENT') {
+        this.#logger.warn({ err, code }, 'FUSE reply could not be written');
+        return;
+      }
     }
+    this.answered(chunks[0]!);
+  }
+
+  /**
+   * The request whose unique `header` holds (a reply's or a request's header) is answered:
+   * its journal record goes. For the replies this device writes, and for a request this
+   * device's reader handed to another thread, which said it answered it.
+   */
+  answered(header: Buffer): void {
+    if (this.#journal !== undefined) this.#reader?.answered(header);
   }
 
   /**

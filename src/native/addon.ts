@@ -17,10 +17,11 @@ export interface DeviceReaderHandle {
    */
   stop(): void;
   /**
-   * A reply (its 16-byte header) to a request of the batch being answered was written: that
-   * request's journal entry is cleared. Other replies are ignored.
+   * A request of the batch being answered, or one handed over from an earlier batch (held
+   * until now), was answered: its journal entry is cleared. `header`: the reply's 16-byte
+   * header or the request's (the unique is at 8 in both). Others are ignored.
    */
-  answered(replyHeader: Buffer): void;
+  answered(header: Buffer): void;
 }
 
 export interface NativeAddon extends OpenTableApi {
@@ -94,7 +95,7 @@ export interface NativeAddon extends OpenTableApi {
    * snapshot, RELEASE, FLUSH) are answered natively and never reach onRequests.
    * journalFd/journalRegion: every request read is recorded in that journal region until
    * answered — natively, or by the onRequests call, unless it returns true (it handed a
-   * request to another thread): then that batch's records stay until the ring comes round.
+   * request to another thread): then what is left of that batch is held until answered().
    */
   DeviceReader: new (
     fd: number,

@@ -139,7 +139,11 @@ export class ServingPool {
     });
     slot.worker = worker;
     slot.device = device;
-    worker.on('message', (raw: Uint8Array) => this.#deps.answer(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), device, negotiated));
+    worker.on('message', (raw: Uint8Array) => {
+      this.#deps.answer(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), device, negotiated);
+      // Answered: the worker holds its journal record until told so (its header names it).
+      if (journal !== undefined) worker.postMessage(raw.subarray(0, 16));
+    });
     worker.on('error', (err) => logger.error({ err, threadId: worker.threadId }, 'serving thread failed'));
     worker.once('exit', (code) => {
       slot.worker = null;

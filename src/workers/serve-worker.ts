@@ -2,7 +2,8 @@
 // loop over this worker's clone of the /dev/fuse fd — its own caller caches, kept kernel
 // files and render memo, the mount's shared open-file table, and the main thread's INIT.
 // A request that needs the stateful services (LXCFS_MAIN_THREAD) is posted, raw, to the
-// main thread, which answers it on this worker's fd. The fd is never closed here. The
+// main thread, which answers it on this worker's fd and posts its header back (its journal
+// record, held here until then, goes). The fd is never closed here. The
 // thread ends when the main thread posts STOP or the connection ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReadStats } from '../agent/read-stats.js';
@@ -36,7 +37,11 @@ const end = (): void => {
   kernelFiles.closeAll();
   port.close(); // nothing is left on the loop: the thread exits with code 0
 };
-port.on('message', (message) => { if (message === STOP) end(); });
+port.on('message', (message: unknown) => {
+  if (message === STOP) end();
+  // The main thread answered a request handed to it: the header of that request.
+  else if (message instanceof Uint8Array) device.answered(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+});
 device.start(
   (batch) => kernelFiles.scope(() => renderer.batch(() => session.handleAll(batch))),
   end, // the connection ended (unmounted): nothing more to read

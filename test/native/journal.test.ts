@@ -133,19 +133,46 @@ t.test('answered(): one reply of a batch clears its entry at once; clearJournal(
   t.throws(() => native.clearJournal(journal, 64, 0), RangeError);
 });
 
-t.test('a request longer than a slot keeps its first 496 bytes; the ring keeps the last 512', async (t) => {
+t.test('a request longer than a slot keeps its first 496 bytes; at most 256 handed over are held, the oldest let go', async (t) => {
   const journal = native.createJournal(1);
   t.teardown(() => closeSync(journal));
   const { write } = rig(t, journal, 0, () => true);
-  await write(request('long', 2000));
+  await write(request('long', 2000, 1n));
   const [long] = requests(journal, 0);
   t.equal(long!.length, 496);
   t.equal(long!.readUInt32LE(0), 2000, 'its header still says how long it was, so a replay can tell');
-  for (let i = 0; i < SLOTS + 10; i++) await write(request(`r${i}`));
+  for (let i = 0; i < SLOTS + 10; i++) await write(request(`r${i}`, 64, BigInt(i + 2)));
   const kept = requests(journal, 0).map(labelOf);
-  t.equal(kept.length, SLOTS);
-  t.equal(kept[0], 'r10', 'the oldest were overwritten');
+  t.equal(kept.length, SLOTS / 2, 'never answered: the newest 256 held');
+  t.equal(kept[0], `r${SLOTS + 10 - SLOTS / 2}`, 'the oldest let go');
   t.equal(kept.at(-1), `r${SLOTS + 9}`);
+});
+
+t.test('a request handed over is held past its batch until answered() names it; the ring passes over it', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  let handOver = true;
+  const { write, reader } = rig(t, journal, 0, () => handOver);
+  await write(request('handed over', 64, 7n));
+  handOver = false;
+  for (let i = 0; i < SLOTS + 100; i++) await write(request(`r${i}`, 64, BigInt(100 + i)));
+  t.same(requests(journal, 0).map(labelOf), ['handed over'], '612 requests answered since: it is still there, none of theirs');
+  reader.answered(replyTo(8n));
+  t.equal(native.readJournal(journal, 0).length, 1, 'another unique: kept');
+  reader.answered(request('the header of the request itself', 64, 7n));
+  t.same(native.readJournal(journal, 0), [], 'answered by the thread it went to: gone');
+});
+
+t.test('FORGET, BATCH_FORGET and INTERRUPT are never kept: nobody waits for a reply to them', async (t) => {
+  const journal = native.createJournal(1);
+  t.teardown(() => closeSync(journal));
+  const { write } = rig(t, journal, 0, () => true);
+  for (const [opcode, unique] of [[2, 1n], [42, 2n], [36, 3n], [15, 4n]] as const) {
+    const raw = request(`op${opcode}`, 64, unique);
+    raw.writeUInt32LE(opcode, 4);
+    await write(raw);
+  }
+  t.same(requests(journal, 0).map(labelOf), ['op15'], 'only the READ, handed over, is held');
 });
 
 t.test('the journal outlives its writer: a process killed mid-answer leaves its requests for the next', async (t) => {

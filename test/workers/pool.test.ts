@@ -5,7 +5,7 @@
 // thread answered. Readers are child processes started asynchronously.
 import t, { type Test } from 'tap';
 import { execFile } from 'node:child_process';
-import { fstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,15 +29,22 @@ interface Served {
   readonly handedOver: FuseDevice[];
   /** Slot 0 is this (main) thread's; the worker writes slot 1. */
   readonly stats: ReadStats;
+  /** With `journal`: the journal the worker records in (region 1), on a clone made here. */
+  readonly journal?: number;
 }
 
-async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true }): Promise<Served> {
+async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true }, withJournal = false): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'lxcfs-node-pool-'));
   const mainFs = new ReadOnlyFilesystem(REGISTRY, { render: (file) => Buffer.from(`main:${file.path}\n`) });
   const device = new FuseDevice(native.openFuseDevice(), native, silentLogger);
   const handedOver: FuseDevice[] = [];
   const stats = ReadStats.create(2);
+  const request = mountRequest(device.fd, []);
+  native.mount('lxcfs-node-test', dir, 'fuse.lxcfs-node-test', MS_NOSUID | MS_NODEV | request.flags, request.data);
+  // As a keeper holds them: the worker's clone kept (a clone needs the mounted connection), and a journal.
+  const kept = withJournal ? { fds: [native.cloneFuseDevice(device.fd, '/dev/fuse')], journal: native.createJournal(2) } : {};
   const pool = new ServingPool(1, {
+    ...kept,
     native, logger: silentLogger, fd: device.fd, devicePath: '/dev/fuse', tableId: mainFs.openTableId, stats: stats.buffer, kernelResend: true,
     settings: { procRoot: '/proc', sysRoot: '/sys', cgroupRoot: '/sys/fs/cgroup', render, spinMicros: 0, debug: false, deadlineMs: 1000, cgroupnsPid: 1 },
     answer: (raw, sink, negotiated) => {
@@ -56,8 +63,6 @@ async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true })
       initialised();
     },
   });
-  const request = mountRequest(device.fd, []);
-  native.mount('lxcfs-node-test', dir, 'fuse.lxcfs-node-test', MS_NOSUID | MS_NODEV | request.flags, request.data);
   t.teardown(async () => {
     try {
       native.umount(dir, MNT_DETACH);
@@ -67,12 +72,13 @@ async function serve(t: Test, render = { swap: true, cfs: true, loadavg: true })
     pool.stop();
     for (let i = 0; i < 200 && pool.running > 0; i++) await new Promise((r) => setTimeout(r, 10));
     device.close();
+    for (const fd of [...kept.fds ?? [], ...kept.journal === undefined ? [] : [kept.journal]]) closeSync(fd);
     mainFs.close();
     rmSync(dir, { recursive: true, force: true });
   });
   device.start((batch) => session.handleAll(batch), () => {}, 0, mainFs.openTableId);
   await ready;
-  return { dir, pool, handedOver, stats };
+  return { dir, pool, handedOver, stats, journal: kept.journal };
 }
 
 async function cat(path: string): Promise<string> {
@@ -94,6 +100,17 @@ t.test('a worker serves the mount: it renders, and hands over what needs main-th
   t.equal(s.handedOver.length, 2);
   t.equal(new Set(s.handedOver).size, 1, 'on the worker\'s own fd');
   t.match(await cat(join(s.dir, 'proc/cpuinfo')), /^processor\s+: 0$/m, 'cpuinfo needs no state: the worker');
+});
+
+t.test('with a journal: a request handed over stays recorded until the main thread answered it, then goes', async (t) => {
+  if (!requirePrivileges(t)) return;
+  const s = await serve(t, { swap: true, cfs: true, loadavg: true }, true);
+  t.match(await cat(join(s.dir, 'proc/meminfo')), /^MemTotal:/, 'rendered by the worker, on the kept clone');
+  t.equal(await cat(join(s.dir, 'proc/loadavg')), 'main:proc/loadavg\n', 'handed over and answered');
+  // The main thread's word reaches the worker by message; until then the record stays.
+  for (let i = 0; i < 200 && native.readJournal(s.journal!, 1).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.same(native.readJournal(s.journal!, 1), [], 'nothing left in the worker\'s region to replay');
+  t.same(native.readJournal(s.journal!, 0), [], 'nor in the main thread\'s');
 });
 
 t.test('without -l and --enable-cfs on v1 nothing is handed over', async (t) => {

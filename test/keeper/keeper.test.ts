@@ -133,7 +133,8 @@ t.test('--take-over: the new keeper serves and owns the pidfile; the old one wai
   const oldServing = fs.servingPid()!;
   const next = another(t, ['--take-over', '-p', fs.pidfile, fs.mountpoint]);
   await until('the new keeper to own the pidfile', () => existsSync(fs.pidfile) && readFileSync(fs.pidfile, 'utf8').trim() === String(next.child.pid));
-  t.ok(servingChildOf(next.child.pid!) !== undefined, 'the new keeper has a serving child');
+  // Its child was started in standby and is told to start once the pidfile is ours: a moment later.
+  await until('the new keeper to have a serving child', () => servingChildOf(next.child.pid!) !== undefined);
   t.ok(isAlive(fs.pid) && isAlive(oldServing), 'the old keeper and its child wait (a supervisor must not restart them)');
   t.match(fs.stderr(), /connection handed over; waiting for a signal/);
   t.equal(await fs.stop('SIGTERM'), 0);

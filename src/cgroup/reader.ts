@@ -23,8 +23,12 @@ export type PathOf = (controller: Controller) => string;
 
 export interface CgroupReader {
   memory(pathOf: PathOf): MemorySnapshot;
-  /** cpuset (v1/v2) and CFS quota (v1 cpu.cfs_quota_us/period_us, v2 cpu.max), hierarchical. */
-  cpuLimits(pathOf: PathOf): CpuLimits;
+  /**
+   * cpuset (v1/v2) and, when `withQuota`, CFS quota (v1 cpu.cfs_quota_us/period_us, v2
+   * cpu.max), hierarchical. Without it quota is null and no cpu file is read: only
+   * --enable-cfs uses the quota, and its walk is a read and a rename check per level.
+   */
+  cpuLimits(pathOf: PathOf, withQuota: boolean): CpuLimits;
   /** v1 cpuacct.usage_all (fallback usage_percpu); v2 cpu.stat of the unified cgroup. */
   cpuUsage(pathOf: PathOf): CpuUsage;
   /** v1 blkio (CFQ-era *_recursive files, else blkio.throttle.*_recursive); v2 io.stat. Devices with no I/O omitted. */
@@ -57,10 +61,10 @@ export function cgroupReaderFor(layout: CgroupLayoutInfo): CgroupReader {
       if (memoryReader === null) throw missing('memory');
       return memoryReader.memory(pathOf('memory'));
     },
-    cpuLimits(pathOf: PathOf): CpuLimits {
+    cpuLimits(pathOf: PathOf, withQuota: boolean): CpuLimits {
       const cpus = cpuset === null ? null : (cpuset.version === 1 ? cpusV1 : cpusV2)(cpuset.root, pathOf('cpuset'));
       // the cpu cgroup's own path, not the cpuset's (lxcfs 5.0 quirk Q8, fixed)
-      const quota = cpu === null ? null : (cpu.version === 1 ? quotaV1 : quotaV2)(cpu.root, pathOf('cpu'));
+      const quota = cpu === null || !withQuota ? null : (cpu.version === 1 ? quotaV1 : quotaV2)(cpu.root, pathOf('cpu'));
       return { cpus, quota };
     },
     cpuUsage(pathOf: PathOf): CpuUsage {

@@ -68,7 +68,8 @@ export interface CpuLimits {
   readonly cpus: readonly number[] | null;
   /**
    * CFS quota in CPUs (quota / period, e.g. 0.5 or 1.5): the minimum over the cpu cgroup
-   * and its ancestors (the root only when the cgroup is the root). null = no quota.
+   * and its ancestors (the root only when the cgroup is the root). null = no quota, or not
+   * asked for (only --enable-cfs applies one).
    */
   readonly quota: number | null;
 }

@@ -33,7 +33,7 @@ export function contextFactory(deps: GatherDeps): (pid: number) => GatherContext
       services: deps.services,
       hostFile: deps.hostFile,
       memory: () => reader.memory(pathOf),
-      cpuLimits: () => reader.cpuLimits(pathOf),
+      cpuLimits: () => reader.cpuLimits(pathOf, deps.options.cfs),
       cpuUsage: () => reader.cpuUsage(pathOf),
       io: () => reader.io(pathOf),
       initPid: () => container().initPid,

@@ -33,7 +33,7 @@ export interface GatherContext {
   hostFile(file: HostPath): string;
   /** Memory snapshot of the caller's container. Throws LxcfsError when unknowable. */
   memory(): MemorySnapshot;
-  /** cpuset CPUs and CFS quota of the caller's container. */
+  /** cpuset CPUs of the caller's container, and its CFS quota with --enable-cfs (else null). */
   cpuLimits(): CpuLimits;
   /** CPU time the caller's container has used (v1 cpuacct, v2 cpu.stat). */
   cpuUsage(): CpuUsage;

@@ -35,7 +35,7 @@ const everywhere = (path: string): PathOf => () => path;
 t.test('v1 fixture: memory, cpu, cpuacct, cpuset and blkio all from v1 hierarchies', async (t) => {
   const reader = cgroupReaderFor(detectLayout(join(fixtures, 'cgroup-v1')));
   t.equal(reader.memory(everywhere(DOCKER)).limit, 268435456n);
-  t.same(reader.cpuLimits(everywhere(DOCKER)), { cpus: [0, 2, 3], quota: 0.5 }, 'sparse cpuset, quota 0.5');
+  t.same(reader.cpuLimits(everywhere(DOCKER), true), { cpus: [0, 2, 3], quota: 0.5 }, 'sparse cpuset, quota 0.5');
   const usage = reader.cpuUsage(everywhere(DOCKER));
   t.equal(usage.perCpu?.length, 8);
   t.same(reader.io(everywhere(DOCKER)).map((d) => `${d.major}:${d.minor}`), ['8:0']);
@@ -45,8 +45,11 @@ t.test('v1 fixture: memory, cpu, cpuacct, cpuset and blkio all from v1 hierarchi
 t.test('v1 fixture: Kubernetes container whose cpu and cpuset paths differ (Q8 fixed)', async (t) => {
   const reader = cgroupReaderFor(detectLayout(join(fixtures, 'cgroup-v1')));
   const pathOf = pathsOf({ cpuset: K8S_CPUSET, cpu: K8S_CPU, cpuacct: K8S_CPU });
-  t.same(reader.cpuLimits(pathOf), { cpus: [0, 1, 4, 5, 6, 7], quota: 1.5 });
+  t.same(reader.cpuLimits(pathOf, true), { cpus: [0, 1, 4, 5, 6, 7], quota: 1.5 });
   t.same(pathOf.asked, ['cpuset', 'cpu'], 'the quota is read at the cpu path');
+  const cpusetOnly = pathsOf({ cpuset: K8S_CPUSET, cpu: K8S_CPU, cpuacct: K8S_CPU });
+  t.same(reader.cpuLimits(cpusetOnly, false), { cpus: [0, 1, 4, 5, 6, 7], quota: null }, 'without --enable-cfs: no quota');
+  t.same(cpusetOnly.asked, ['cpuset'], 'and the cpu hierarchy is not read at all');
   const usage = reader.cpuUsage(pathOf);
   t.same(pathOf.asked.at(-1), 'cpuacct');
   t.same(usage.perCpu?.[2], { user: 0n, system: 0n });
@@ -58,7 +61,7 @@ t.test('hybrid fixture (this machine): every read from v1; unified holds only hu
   const m = reader.memory(everywhere('/process_api/c0149c198bf02f4cb30366c9544e9a2f'));
   t.equal(m.limit, null);
   t.same(m.swap, { max: null, usage: 49152n });
-  t.same(reader.cpuLimits(everywhere('/')), { cpus: [0, 1], quota: null });
+  t.same(reader.cpuLimits(everywhere('/'), true), { cpus: [0, 1], quota: null });
   t.same(reader.cpuUsage(everywhere('/')).total, { user: 1126344551798n + 1203445632899n, system: 248805768266n + 282841253231n });
   t.same(reader.io(everywhere('/')), [], 'blk-mq throttle files with "Total 0" only');
   t.same(reader.procs('/', 0), [1]);
@@ -70,7 +73,7 @@ t.test('hybrid fixture (this machine): every read from v1; unified holds only hu
 t.test('v2 fixture: Kubernetes node', async (t) => {
   const reader = cgroupReaderFor(detectLayout(join(fixtures, 'cgroup-v2')));
   t.equal(reader.memory(everywhere('/system.slice/docker-5b4a39281706f5e4d3c2b1a0998877665544332211ffeeddccbbaa0099887766.scope')).limit, 134217728n);
-  t.same(reader.cpuLimits(everywhere(CTR_A)), { cpus: [0, 2, 3], quota: 0.5 }, 'effective cpuset; the pod\'s cpu.max');
+  t.same(reader.cpuLimits(everywhere(CTR_A), true), { cpus: [0, 2, 3], quota: 0.5 }, 'effective cpuset; the pod\'s cpu.max');
   const pathOf = pathsOf({ cpu: CTR_A, io: CTR_A });
   t.same(reader.cpuUsage(pathOf), { perCpu: null, total: { user: 7123456789000n, system: 3111111101000n } });
   t.same(reader.io(pathOf).map((d) => `${d.major}:${d.minor}`), ['8:0', '259:0']);
@@ -99,7 +102,7 @@ t.test('hybrid mix: each controller goes to its own hierarchy and version', asyn
   const reader = cgroupReaderFor(layout);
   const pathOf = pathsOf({ memory: '/c', cpu: '/q', cpuacct: '/q', cpuset: '/u', io: '/u' });
   t.equal(reader.memory(pathOf).limit, 8192n, 'v1 memory');
-  t.same(reader.cpuLimits(pathOf), { cpus: [2], quota: 0.25 }, 'v2 cpuset, v1 quota');
+  t.same(reader.cpuLimits(pathOf, true), { cpus: [2], quota: 0.25 }, 'v2 cpuset, v1 quota');
   t.same(reader.cpuUsage(pathOf).total, { user: 10n, system: 20n }, 'v1 cpuacct');
   t.same(reader.io(pathOf).map((d) => d.readBytes), [512n], 'v2 io');
   t.same(reader.procs('/q', 3), [9], 'the v1 cpu hierarchy');
@@ -114,7 +117,7 @@ t.test('pure v2 whose root does not enable cpu: cpu.stat still read (a core file
   const pathOf = pathsOf({ memory: '/c' });
   t.same(reader.cpuUsage(pathOf).total, { user: 20000n, system: 10000n });
   t.same(pathOf.asked, ['memory'], 'the 0:: path through a controller that has a hierarchy');
-  t.same(reader.cpuLimits(pathOf), { cpus: null, quota: null }, 'no cpuset or cpu hierarchy: no limits');
+  t.same(reader.cpuLimits(pathOf, true), { cpus: null, quota: null }, 'no cpuset or cpu hierarchy: no limits');
   t.same(reader.procs('/', 1), [1, 5], 'the unified root');
   t.throws(() => reader.io(pathOf), { code: 'LXCFS_NO_CGROUP' });
 });
@@ -123,7 +126,7 @@ t.test('no hierarchies: NO_CGROUP, except cpuLimits which reports no limits', as
   const reader = cgroupReaderFor(detectLayout(t.testdir({})));
   const pathOf = pathsOf({});
   t.throws(() => reader.memory(pathOf), { code: 'LXCFS_NO_CGROUP' });
-  t.same(reader.cpuLimits(pathOf), { cpus: null, quota: null });
+  t.same(reader.cpuLimits(pathOf, true), { cpus: null, quota: null });
   t.throws(() => reader.cpuUsage(pathOf), { code: 'LXCFS_NO_CGROUP' });
   t.throws(() => reader.io(pathOf), { code: 'LXCFS_NO_CGROUP' });
   t.throws(() => reader.procs('/', 3), { code: 'LXCFS_NO_CGROUP' });
@@ -135,7 +138,7 @@ t.test('no hierarchies: NO_CGROUP, except cpuLimits which reports no limits', as
 t.test('a caller without a cgroup for the controller: pathOf\'s NO_CGROUP propagates', async (t) => {
   const reader = cgroupReaderFor(detectLayout(join(fixtures, 'cgroup-v1')));
   const pathOf = pathsOf({ cpuset: DOCKER });
-  t.throws(() => reader.cpuLimits(pathOf), { code: 'LXCFS_NO_CGROUP' });
+  t.throws(() => reader.cpuLimits(pathOf, true), { code: 'LXCFS_NO_CGROUP' });
   t.throws(() => reader.memory(pathOf), { code: 'LXCFS_NO_CGROUP' });
 });
 
@@ -162,7 +165,7 @@ t.test('REAL cgroups: cpuset 1, quota 0.5 on the parent, busy loop, procs', asyn
   // cpu and cpuset at different paths, as on Kubernetes: the quota sits on the cpu parent
   const pathOf = pathsOf({ cpuset: cgroups.path(), cpu: cgroups.path('leaf'), cpuacct: cgroups.path() });
   const reader = cgroupReaderFor(detectLayout('/sys/fs/cgroup'));
-  t.same(reader.cpuLimits(pathOf), { cpus: [1], quota: 0.5 });
+  t.same(reader.cpuLimits(pathOf, true), { cpus: [1], quota: 0.5 });
   t.same(reader.cpuUsage(pathOf).total, { user: 0n, system: 0n }, 'a new cgroup has used nothing');
 
   const join3 = (c: string, rel = ''): string => `${cgroups.dir(c, rel)}/cgroup.procs`;

@@ -13,7 +13,7 @@ const USAGE: CpuUsage = { perCpu: null, total: { user: 1n, system: 2n } };
 const MEMORY = { limit: 1n } as unknown as MemorySnapshot;
 const IO: IoDeviceStats[] = [];
 
-function setup() {
+function setup(options: RenderOptions = OPTIONS) {
   const calls: string[] = [];
   const caller: CallerPaths = {
     resolve(pid) {
@@ -24,13 +24,13 @@ function setup() {
   const ask = (what: string, pathOf: PathOf, controller: Controller) => calls.push(`${what} ${pathOf(controller)}`);
   const reader: CgroupReader = {
     memory(pathOf) { ask('memory', pathOf, 'memory'); return MEMORY; },
-    cpuLimits(pathOf) { ask('cpuLimits', pathOf, 'cpuset'); return LIMITS; },
+    cpuLimits(pathOf, withQuota) { ask(`cpuLimits quota=${withQuota}`, pathOf, 'cpuset'); return LIMITS; },
     cpuUsage(pathOf) { ask('cpuUsage', pathOf, 'cpuacct'); return USAGE; },
     io(pathOf) { ask('io', pathOf, 'blkio'); return IO; },
     procs() { throw new Error('not used by contexts'); },
   };
   const hostFile = (file: HostPath) => `host ${file.root}/${file.path}`;
-  return { calls, contextFor: contextFactory({ options: OPTIONS, caller, reader, services: SERVICES, hostFile }) };
+  return { calls, contextFor: contextFactory({ options, caller, reader, services: SERVICES, hostFile }) };
 }
 
 t.test('pid, options, services and hostFile are passed through', async (t) => {
@@ -59,10 +59,16 @@ t.test('one resolution answers every question of a request, for the controller t
   t.equal(ctx.cgroupPath('cpu'), '/cpu/7');
   t.same(calls, [
     'resolve 7', 'memory /memory/7',
-    'cpuLimits /cpuset/7',
+    'cpuLimits quota=true /cpuset/7',
     'cpuUsage /cpuacct/7',
     'io /blkio/7',
   ]);
+});
+
+t.test('the CFS quota is asked for only with --enable-cfs', async (t) => {
+  const { calls, contextFor } = setup({ ...OPTIONS, cfs: false });
+  contextFor(7).cpuLimits();
+  t.same(calls, ['resolve 7', 'cpuLimits quota=false /cpuset/7']);
 });
 
 t.test('the next request resolves afresh: processes move between cgroups', async (t) => {

@@ -243,9 +243,15 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
   // is full, EAGAIN when the device is empty, else the errno that ended the connection (0: EOF).
   // `spin`: when nothing is in the batch yet, keep trying for spin_ns_ before giving up; a
   // request answered natively starts a spin too (the same reader's next request follows).
+  //
+  // A request caught by the spin goes to JS alone: the device was empty a moment before, so
+  // the read that would look for a second one almost always finds none (one reader at a
+  // time), and that read is a system call per request (~2.5 µs here). Requests queued
+  // meanwhile are read by the next round, which Pump starts as soon as JS returns.
   int ReadBatch(Napi::Env env, Napi::Array batch, uint32_t& count, bool spin) {
     int64_t spin_until = -1;
     uint32_t native = 0;
+    bool waited = false;  // the device was empty during this call
     while (count < kMaxBatch && native < kMaxNative) {
       // With a journal, straight into its shared landing: a SIGKILL acts only when read(2)
       // returns, so no request can be taken off the device yet missing from the journal.
@@ -276,6 +282,7 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
           if (opcode == kForget || opcode == kInterrupt || opcode == kBatchForget) journal_.Clear(slot);  // nobody waits for these
           else batch_entries_.emplace_back(unique, slot);
         }
+        if (waited) return EAGAIN;
         continue;
       }
       int err = n == 0 ? 0 : errno;  // 0: end of file (pipe stand-ins only; /dev/fuse never returns 0)
@@ -286,6 +293,7 @@ class DeviceReader : public Napi::ObjectWrap<DeviceReader> {
       int64_t now = NowNs();
       if (spin_until < 0) spin_until = now + spin_ns_;
       if (now >= spin_until) return EAGAIN;
+      waited = true;
     }
     return -1;
   }
